@@ -1,0 +1,79 @@
+"""nemosim: run the simulator.
+
+    nemosim serve [--host H] [--port P] [--seed N] [--config FILE] [--log-level L] [--set key=value ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .config import ConfigError, SimConfig, load_config, parse_override
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="nemosim", description="An offline twin of the NemoVideo API.")
+    parser.add_argument("--version", action="version", version=f"nemosim {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the simulator under uvicorn")
+    serve.add_argument("--host", help="interface to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 8765; 0 picks a free one)")
+    serve.add_argument("--seed", type=int, help="seed of the random source (default 0)")
+    serve.add_argument("--config", metavar="FILE", help="YAML or TOML config file")
+    serve.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug", "trace"])
+    serve.add_argument(
+        "--set",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="override one setting, e.g. --set render.seconds_min=5 (repeatable)",
+    )
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> SimConfig:
+    overrides = dict(parse_override(item) for item in args.set)
+    for name in ("host", "port", "seed", "log_level"):
+        value = getattr(args, name)
+        if value is not None:
+            overrides[name] = value
+    return load_config(args.config, overrides=overrides)
+
+
+def serve(config: SimConfig) -> None:
+    import uvicorn
+
+    from .http.app import create_app
+
+    # Binding the socket here gives the real port (also for --port 0) before serving.
+    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((config.host, config.port))
+    host, port = sock.getsockname()[:2]
+    base = f"http://[{host}]:{port}" if family == socket.AF_INET6 else f"http://{host}:{port}"
+    print(f"nemosim {__version__} listening on {base}  (seed {config.seed})", flush=True)
+    print(f"  contract: {base}/openapi.yaml   docs: {base}/docs", flush=True)
+    print(f"  try: curl -s -X POST {base}/api/auth/anonymous-token -H 'X-Client-Id: my-first-client'", flush=True)
+    app = create_app(config)
+    server = uvicorn.Server(uvicorn.Config(app, log_level=config.log_level, server_header=False))
+    server.run(sockets=[sock])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = config_from_args(args)
+    except ConfigError as exc:
+        print(f"nemosim: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        serve(config)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""The one config object: every tunable of the simulator, in one validated tree.
+
+Sources, later ones winning: defaults < a YAML or TOML file < NEMOSIM_* environment
+variables < explicit overrides (CLI flags). Nested keys are joined with "__" in the
+environment (NEMOSIM_RENDER__SECONDS_MIN=5) and with "." in overrides
+("render.seconds_min=5").
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+ENV_PREFIX = "NEMOSIM_"
+DAY = 86_400
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class ClockConfig(_Section):
+    # None starts the virtual clock at the wall time of start-up; tests pin it.
+    start: float | None = Field(None, description="Epoch seconds the virtual clock starts at.")
+    rate: float = Field(1.0, ge=0, description="Virtual seconds per real second; 0 freezes the clock.")
+
+
+class TokenConfig(_Section):
+    ttl_seconds: int = Field(7 * DAY, gt=0)
+    anonymous_credits: int = Field(100, ge=0)
+    per_ip_limit: int = Field(10, ge=1, description="Anonymous tokens one IP may obtain per window.")
+    window_seconds: int = Field(7 * DAY, gt=0)
+    claim_ttl_seconds: int = Field(7 * DAY, gt=0)
+
+
+class UploadConfig(_Section):
+    max_bytes: int = Field(500 * 1000 * 1000, gt=0, description="Per-file limit (4002 above it).")
+    max_files: int = Field(20, ge=1, description="Files (or URLs) in one upload request.")
+
+
+class RenderConfig(_Section):
+    queue_seconds: float = Field(2.0, ge=0, description="Time a job stays pending.")
+    seconds_min: float = Field(26.0, ge=0)
+    seconds_max: float = Field(34.0, ge=0)
+    failure_rate: float = Field(0.0, ge=0, le=1)
+    answer_style: Literal["flat", "wrapped"] = Field(
+        "flat",
+        description="flat: top-level status and output.url (skill 1.9); "
+        "wrapped: {success, data: {status, outputUrl}} (reference 4.4).",
+    )
+    max_output_seconds: int = Field(120, ge=1, description="Cap on the generated MP4's length.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RenderConfig:
+        if self.seconds_max < self.seconds_min:
+            raise ValueError("render.seconds_max must be >= render.seconds_min")
+        return self
+
+
+class HttpConfig(_Section):
+    max_json_bytes: int = Field(1 << 20, gt=0, description="Largest JSON request body (413 above).")
+    max_header_bytes: int = Field(16 * 1024, gt=0, description="Largest total request header size (431).")
+    error_style: Literal["http_status", "http_200"] = Field(
+        "http_status",
+        description="http_status: business codes ride on 401/404/403/415/413; "
+        "http_200: they ride on HTTP 200 with a non-zero code.",
+    )
+    public_base_url: str | None = Field(
+        None, description="Base of cdn_url and download links; default: the URL the request came to."
+    )
+
+
+class SimConfig(_Section):
+    seed: int = 0
+    host: str = "127.0.0.1"
+    port: int = Field(8765, ge=0, le=65535)
+    log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = "info"
+    data_dir: Path | None = Field(None, description="Where uploads and renders live; default: a fresh temp dir.")
+    clock: ClockConfig = ClockConfig()
+    tokens: TokenConfig = TokenConfig()
+    uploads: UploadConfig = UploadConfig()
+    render: RenderConfig = RenderConfig()
+    http: HttpConfig = HttpConfig()
+
+
+class ConfigError(ValueError):
+    """A config source could not be read or does not validate."""
+
+
+def load_config(
+    file: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> SimConfig:
+    """Build the config from defaults, a file, the environment and overrides."""
+    tree: dict[str, Any] = {}
+    if file is not None:
+        _merge(tree, _read_file(Path(file)))
+    env = os.environ if environ is None else environ
+    for name, value in env.items():
+        if name.startswith(ENV_PREFIX) and len(name) > len(ENV_PREFIX):
+            _set_dotted(tree, name[len(ENV_PREFIX) :].lower().replace("__", "."), value)
+    for dotted, value in (overrides or {}).items():
+        _set_dotted(tree, dotted, value)
+    try:
+        return SimConfig.model_validate(tree)
+    except ValidationError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """`render.seconds_min=5` -> ("render.seconds_min", 5), values parsed as YAML scalars."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError(f"override {text!r} is not of the form key.path=value")
+    return key.strip(), yaml.safe_load(raw) if raw.strip() else None
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
+    except (OSError, yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must hold a mapping at top level")
+    return data
+
+
+def _merge(into: dict[str, Any], new: Mapping[str, Any]) -> None:
+    for key, value in new.items():
+        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+            _merge(into[key], value)
+        else:
+            into[key] = dict(value) if isinstance(value, Mapping) else value
+
+
+def _set_dotted(tree: dict[str, Any], dotted: str, value: Any) -> None:
+    *parents, leaf = dotted.split(".")
+    node = tree
+    for part in parents:
+        child = node.get(part)
+        if not isinstance(child, dict):
+            child = node[part] = {}
+        node = child
+    node[leaf] = value

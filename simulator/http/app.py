@@ -1,0 +1,85 @@
+"""The ASGI app: the contract's operations, the contract itself, docs and health."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import swagger_ui
+from fastapi import FastAPI
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .. import __version__
+from ..config import SimConfig
+from ..domain.errors import ApiError, Code
+from ..world import World
+from .contract import Contract
+from .envelope import error_response, install_error_handlers
+from .routes import ALL
+
+SWAGGER_STATIC = Path(swagger_ui.__file__).resolve().parent / "static"
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>NemoVideo API (simulator)</title>
+<link rel="stylesheet" href="/docs/static/swagger-ui.css"></head>
+<body><div id="docs"></div>
+<script src="/docs/static/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({url: "/openapi.yaml", dom_id: "#docs", deepLinking: true});</script>
+</body></html>"""
+
+
+def create_app(config: SimConfig | None = None, *, world: World | None = None) -> FastAPI:
+    """Build the simulator. Pass a World to share its state with the caller (tests)."""
+    world = world or World(config or SimConfig())
+    contract = Contract.load()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        world.close()
+
+    # FastAPI's own schema and docs are off: openapi.yaml is the only contract served.
+    app = FastAPI(title="nemosim", openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan)
+    app.state.world = world
+    app.state.contract = contract
+    install_error_handlers(app)
+    for routes in ALL:
+        routes.install(app, contract)
+
+    @app.get("/openapi.yaml", include_in_schema=False)
+    async def openapi_yaml() -> Response:
+        return Response(contract.text, media_type="application/yaml")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return HTMLResponse(DOCS_PAGE)
+
+    app.mount("/docs/static", StaticFiles(directory=SWAGGER_STATIC), name="docs-static")
+
+    @app.get("/health", include_in_schema=False)
+    async def health() -> JSONResponse:
+        return JSONResponse({"status": "ok", "version": __version__, "seed": world.chance.seed})
+
+    app.add_middleware(HeaderSizeLimit, limit=world.config.http.max_header_bytes)
+    return app
+
+
+class HeaderSizeLimit:
+    """431 in the API's envelope for oversized request headers. Pure ASGI, so streams
+    pass through untouched (BaseHTTPMiddleware would buffer them)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            size = sum(len(name) + len(value) + 4 for name, value in scope["headers"])
+            if size > self.limit:
+                error = ApiError(Code.HEADERS_TOO_LARGE, f"Request headers exceed {self.limit} bytes")
+                await error_response(error)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
