@@ -12,13 +12,19 @@ DEFAULT_RESOLUTION = "1080p"
 MIN_CLIP_MS = 40
 
 
+MAX_LONG_SIDE, MAX_SHORT_SIDE = 3840, 2160
+
+
 def output_size(output: dict[str, Any], canvas: dict[str, Any]) -> tuple[int, int]:
-    """Frame size: the canvas's aspect ratio at the asked resolution (short side)."""
+    """Frame size: the canvas's aspect ratio at the asked resolution (short side),
+    shrunk to fit 4K when a very wide or tall canvas would make the long side huge."""
     short = SHORT_SIDE[output.get("resolution", DEFAULT_RESOLUTION)]
-    width, height = int(canvas.get("width", 1920)), int(canvas.get("height", 1080))
-    if width >= height:
-        return _even(short * width / height), short
-    return short, _even(short * height / width)
+    width, height = max(1, int(canvas.get("width", 1920))), max(1, int(canvas.get("height", 1080)))
+    long = short * max(width, height) / min(width, height)
+    if long > MAX_LONG_SIDE:
+        short, long = short * MAX_LONG_SIDE / long, MAX_LONG_SIDE
+    short_px, long_px = min(_even(short), MAX_SHORT_SIDE), min(_even(long), MAX_LONG_SIDE)
+    return (long_px, short_px) if width >= height else (short_px, long_px)
 
 
 def output_duration_ms(draft: Draft, max_seconds: int) -> int:
@@ -34,4 +40,4 @@ def clip_spec(draft: Draft, output: dict[str, Any], canvas: dict[str, Any], max_
 
 
 def _even(value: float) -> int:
-    return max(16, int(round(value / 2)) * 2)
+    return max(16, round(value / 2) * 2)

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
-import swagger_ui
 from fastapi import FastAPI
-from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.staticfiles import StaticFiles
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import __version__
@@ -19,27 +16,21 @@ from ..world import World
 from .contract import Contract
 from .envelope import error_response, install_error_handlers
 from .routes import ALL
-
-SWAGGER_STATIC = Path(swagger_ui.__file__).resolve().parent / "static"
-
-DOCS_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>NemoVideo API (simulator)</title>
-<link rel="stylesheet" href="/docs/static/swagger-ui.css"></head>
-<body><div id="docs"></div>
-<script src="/docs/static/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({url: "/openapi.yaml", dom_id: "#docs", deepLinking: true});</script>
-</body></html>"""
+from .web import install_pages
 
 
 def create_app(config: SimConfig | None = None, *, world: World | None = None) -> FastAPI:
     """Build the simulator. Pass a World to share its state with the caller (tests)."""
+    owns_world = world is None
     world = world or World(config or SimConfig())
     contract = Contract.load()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        world.close()
+        # A caller-supplied World outlives this app (test clients run lifespan per client).
+        if owns_world:
+            world.close()
 
     # FastAPI's own schema and docs are off: openapi.yaml is the only contract served.
     app = FastAPI(title="nemosim", openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan)
@@ -53,11 +44,7 @@ def create_app(config: SimConfig | None = None, *, world: World | None = None) -
     async def openapi_yaml() -> Response:
         return Response(contract.text, media_type="application/yaml")
 
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        return HTMLResponse(DOCS_PAGE)
-
-    app.mount("/docs/static", StaticFiles(directory=SWAGGER_STATIC), name="docs-static")
+    install_pages(app)
 
     @app.get("/health", include_in_schema=False)
     async def health() -> JSONResponse:

@@ -51,8 +51,11 @@ class ClipSpec:
 
     def __post_init__(self) -> None:
         _check_int("duration_ms", self.duration_ms, 1, MAX_DURATION_MS)
+        # 4K in either orientation: the long side up to 3840, the short side up to 2160.
         _check_int("width", self.width, 16, 3840)
-        _check_int("height", self.height, 16, 2160)
+        _check_int("height", self.height, 16, 3840)
+        if min(self.width, self.height) > 2160:
+            raise ValueError(f"a frame fits 3840x2160 in some orientation, not {self.width}x{self.height}")
         _check_int("fps", self.fps, 1, 60)
         if self.width % 2 or self.height % 2:
             raise ValueError(f"width and height must be even for 4:2:0 video, not {self.width}x{self.height}")

@@ -1,0 +1,92 @@
+"""Test helpers shared by every suite: the contract as an independent oracle, a real
+uvicorn server on a free port, and small genuine media files to upload."""
+
+from __future__ import annotations
+
+import io
+import socket
+import struct
+import threading
+import time
+import wave
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import schemathesis
+import uvicorn
+import yaml
+
+from simulator.media import ClipSpec, render_mp4
+
+ROOT = Path(__file__).resolve().parents[1]
+OPENAPI_PATH = ROOT / "openapi.yaml"
+CONTRACT = schemathesis.openapi.from_path(OPENAPI_PATH)
+RAW_CONTRACT: dict[str, Any] = yaml.safe_load(OPENAPI_PATH.read_text())
+
+
+def check_against_contract(response: httpx.Response) -> None:
+    """Fail unless the answer's status, content type and body are what openapi.yaml
+    documents for the operation the request addressed. Paths outside the contract
+    (health, docs, the contract itself) are not the real API's and are not checked."""
+    request = response.request
+    operation = CONTRACT.find_operation_by_path(request.method, request.url.path)
+    if operation is None:
+        return
+    responses = RAW_CONTRACT["paths"][operation.path][operation.method.lower()]["responses"]
+    status = str(response.status_code)
+    assert status in responses, f"{request.method} {operation.path} answered undocumented {status}"
+    media_type = response.headers.get("content-type", "").split(";")[0].strip()
+    documented = responses[status].get("content", {})
+    if documented:
+        wildcard = media_type.split("/")[0] + "/*"
+        assert {media_type, wildcard, "*/*"} & documented.keys(), f"{operation.path} {status} answered undocumented {media_type}"
+    response.read()
+    operation.validate_response(response)
+
+
+@contextmanager
+def live_server(app: Any) -> Iterator[str]:
+    """Run the app under a real uvicorn server on 127.0.0.1 and a free port; yield its base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+def sample_mp4(duration_ms: int = 2000, width: int = 320, height: int = 240) -> bytes:
+    return render_mp4(ClipSpec(duration_ms=duration_ms, width=width, height=height, fps=25))
+
+
+def sample_wav(seconds: float = 3.0, rate: int = 8000) -> bytes:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(struct.pack("<h", 0) * int(seconds * rate))
+    return buffer.getvalue()
+
+
+def sample_png(width: int = 4, height: int = 3) -> bytes:
+    """A PNG signature and IHDR: all a probe reads (and all it takes to sniff the type)."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = struct.pack(">I", len(ihdr)) + b"IHDR" + ihdr + b"\0\0\0\0"
+    return b"\x89PNG\r\n\x1a\n" + chunk
