@@ -91,13 +91,17 @@ class Operation:
         validator = self.body_validators[media_type]
         problems = [_describe(error) for error in validator.iter_errors(body)]
         if problems:
-            raise bad_request("Request body does not match the contract: " + "; ".join(problems[:5]),
-                              details={"errors": problems[:20]})
+            message = "Request body does not match the contract: " + "; ".join(problems[:5])
+            raise bad_request(message, details={"errors": problems[:20]})
 
 
 def _describe(error: Any) -> str:
+    """Where and what, plus the failing schema's own description when it has one, since
+    that says the rule in words ("not exportable without ...") where jsonschema cannot."""
     where = "/".join(str(part) for part in error.absolute_path)
-    return f"{where or 'body'}: {error.message}"
+    description = error.schema.get("description") if isinstance(error.schema, dict) else None
+    because = f" ({description.rstrip('.')})" if description else ""
+    return f"{where or 'body'}: {error.message}{because}"
 
 
 class Contract:
