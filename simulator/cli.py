@@ -1,6 +1,6 @@
 """nemosim: run the simulator.
 
-    nemosim serve [--host H] [--port P] [--seed N] [--config FILE] [--log-level L] [--set key=value ...]
+nemosim serve [--host H] [--port P] [--seed N] [--config FILE] [--log-level L] [--set key=value ...]
 """
 
 from __future__ import annotations

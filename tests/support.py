@@ -42,7 +42,9 @@ def check_against_contract(response: httpx.Response) -> None:
     documented = responses[status].get("content", {})
     if documented:
         wildcard = media_type.split("/")[0] + "/*"
-        assert {media_type, wildcard, "*/*"} & documented.keys(), f"{operation.path} {status} answered undocumented {media_type}"
+        assert {media_type, wildcard, "*/*"} & documented.keys(), (
+            f"{operation.path} {status} answered undocumented {media_type}"
+        )
     response.read()
     operation.validate_response(response)
 

@@ -159,6 +159,11 @@ class Accounts:
 
     # -- claim tokens ----------------------------------------------------------------
 
+    def live_token_of(self, client_id: str) -> Token | None:
+        """The client's token if it has one that still works."""
+        with self._lock:
+            return self._live_token_of(client_id, self._clock.now())
+
     def issue_claim(self, user_id: str, task_id: str, session_id: str) -> ClaimToken:
         claim = ClaimToken(
             value="clm_" + self._chance.hex(32),

@@ -131,7 +131,5 @@ class Ledger:
         hold.open = False
         return hold
 
-    def _append(
-        self, user_id: str, kind: EntryKind, amount: int, hold_id: int | None, reason: str, at: float
-    ) -> None:
+    def _append(self, user_id: str, kind: EntryKind, amount: int, hold_id: int | None, reason: str, at: float) -> None:
         self._entries.append(Entry(next(self._seq), user_id, kind, amount, hold_id, reason, at))

@@ -126,9 +126,7 @@ class Contract:
 
     def schema_validator(self, pointer: str) -> Draft202012Validator:
         """A validator for the schema at a JSON pointer inside the contract."""
-        return Draft202012Validator(
-            {"$ref": f"{SPEC_URI}#{pointer}"}, registry=self._registry, format_checker=_formats
-        )
+        return Draft202012Validator({"$ref": f"{SPEC_URI}#{pointer}"}, registry=self._registry, format_checker=_formats)
 
     def _operation(self, path: str, method: str, raw: dict[str, Any], pointer: str) -> Operation:
         parameters = []

@@ -65,9 +65,7 @@ def install_error_handlers(app: FastAPI) -> None:
             code = Code(exc.status_code)
         except ValueError:
             code = Code.BAD_REQUEST if exc.status_code < 500 else Code.INTERNAL
-        message = {404: "No such route", 405: "Method not allowed on this route"}.get(
-            exc.status_code, str(exc.detail)
-        )
+        message = {404: "No such route", 405: "Method not allowed on this route"}.get(exc.status_code, str(exc.detail))
         return error_response(ApiError(code, message, headers=dict(exc.headers or {})))
 
     async def on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -35,7 +35,7 @@ DRAFT = {
 
 def test_track_summary_reads_like_the_skills():
     assert track_summary(DRAFT) == (
-        'Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) '
+        "Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) "
         '3. Title: "Urban Dreams" (0-3s)'
     )
 

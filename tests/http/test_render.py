@@ -58,7 +58,7 @@ def test_job_walks_pending_processing_completed_on_the_virtual_clock(
     assert done["output"]["url"].startswith("http://testserver/cdn/renders/")
 
     from_cdn = client.get(done["output"]["url"])
-    from_proxy = client.get(f"/api/render/proxy/render_1/download", headers=headers)
+    from_proxy = client.get("/api/render/proxy/render_1/download", headers=headers)
     for answer in (from_cdn, from_proxy):
         assert answer.status_code == 200 and answer.headers["content-type"] == "video/mp4"
     assert from_cdn.content == from_proxy.content

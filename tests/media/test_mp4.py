@@ -77,9 +77,7 @@ def assert_plays_as_specified(av: ModuleType, spec: ClipSpec) -> Decoded:
     assert abs(decoded.frames - spec.duration_ms * spec.fps / 1000) <= 1
     assert abs(decoded.duration_s - spec.duration_ms / 1000) <= 1 / spec.fps
     for pixel in decoded.corner_pixels:
-        assert all(abs(got - want) <= COLOUR_TOLERANCE for got, want in zip(pixel, spec.rgb, strict=True)), (
-            pixel
-        )
+        assert all(abs(got - want) <= COLOUR_TOLERANCE for got, want in zip(pixel, spec.rgb, strict=True)), pixel
     if spec.with_audio:
         assert decoded.audio_codec == "aac"
         assert decoded.audio_samples >= spec.duration_ms * 48
@@ -204,9 +202,7 @@ def test_invalid_specs_are_refused(fields: dict) -> None:
         ClipSpec(**{"duration_ms": 1000, "width": 320, "height": 240, **fields})
 
 
-@pytest.mark.parametrize(
-    ("value", "code"), [(0, "1"), (1, "010"), (2, "011"), (3, "00100"), (25, "000011010")]
-)
+@pytest.mark.parametrize(("value", "code"), [(0, "1"), (1, "010"), (2, "011"), (3, "00100"), (25, "000011010")])
 def test_exp_golomb_codes(value: int, code: str) -> None:
     writer = BitWriter()
     writer.ue(value)

@@ -440,9 +440,7 @@ def test_large_files_are_probed_from_their_headers(
         file.truncate(len(head) + GAP)  # sparse: the gap costs no disk space
         file.seek(0, io.SEEK_END)
         file.write(tail)
-    monkeypatch.setattr(
-        probe_module, "open", lambda p, mode: CountingReader(io.FileIO(p, mode)), raising=False
-    )
+    monkeypatch.setattr(probe_module, "open", lambda p, mode: CountingReader(io.FileIO(p, mode)), raising=False)
     CountingReader.bytes_read = 0
     info = probe_file(path, filename)
     assert info.duration == pytest.approx(expected_duration, rel=1e-3)
@@ -587,6 +585,4 @@ def test_image_sizes_agree_with_ffmpeg(
             output.mux(stream.encode(None))
     except (av.FFmpegError, ValueError) as exc:
         pytest.skip(f"PyAV cannot write {filename}: {exc}")
-    assert probe_file(path, filename) == MediaInfo(
-        "image", filename[-3:].replace("ebp", "webp"), None, 33, 17, None
-    )
+    assert probe_file(path, filename) == MediaInfo("image", filename[-3:].replace("ebp", "webp"), None, 33, 17, None)
