@@ -52,13 +52,20 @@ def serve(config: SimConfig) -> None:
     family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((config.host, config.port))
+    try:
+        sock.bind((config.host, config.port))
+    except OSError as exc:
+        sock.close()
+        raise SystemExit(f"nemosim: cannot listen on {config.host}:{config.port}: {exc.strerror}") from None
     host, port = sock.getsockname()[:2]
+    app = create_app(config)
+    # Listening before the banner: a client that acts on it at once waits in the backlog
+    # until uvicorn accepts, instead of being refused.
+    sock.listen(2048)
     base = f"http://[{host}]:{port}" if family == socket.AF_INET6 else f"http://{host}:{port}"
     print(f"nemosim {__version__} listening on {base}  (seed {config.seed})", flush=True)
     print(f"  contract: {base}/openapi.yaml   docs: {base}/docs", flush=True)
     print(f"  try: curl -s -X POST {base}/api/auth/anonymous-token -H 'X-Client-Id: my-first-client'", flush=True)
-    app = create_app(config)
     server = uvicorn.Server(uvicorn.Config(app, log_level=config.log_level, server_header=False))
     server.run(sockets=[sock])
 
@@ -71,7 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"nemosim: {exc}", file=sys.stderr)
         return 2
     if args.command == "serve":
-        serve(config)
+        try:
+            serve(config)
+        except KeyboardInterrupt:  # Ctrl-C before uvicorn installed its own handler
+            return 130
     return 0
 
 

@@ -186,7 +186,8 @@ def test_write_mp4_leaves_nothing_when_it_fails(tmp_path) -> None:
         {"width": 15},
         {"width": 3842},
         {"width": 321},
-        {"height": 2162},
+        {"height": 3842},
+        {"width": 2162, "height": 2162},  # 4K fits one orientation or the other, not a 2162 square
         {"height": 181},
         {"fps": 0},
         {"fps": 61},
