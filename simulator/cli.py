@@ -43,26 +43,37 @@ def config_from_args(args: argparse.Namespace) -> SimConfig:
     return load_config(args.config, overrides=overrides)
 
 
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to host:port (port 0: a free one), not yet listening."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP explicitly: asyncio turns on TCP_NODELAY only for sockets whose proto
+    # says TCP, and without it every keep-alive answer waits ~40 ms for a delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
 def serve(config: SimConfig) -> None:
     import uvicorn
 
     from .http.app import create_app
 
     # Binding the socket here gives the real port (also for --port 0) before serving.
-    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((config.host, config.port))
+        sock = bind_socket(config.host, config.port)
     except OSError as exc:
-        sock.close()
         raise SystemExit(f"nemosim: cannot listen on {config.host}:{config.port}: {exc.strerror}") from None
     host, port = sock.getsockname()[:2]
     app = create_app(config)
     # Listening before the banner: a client that acts on it at once waits in the backlog
     # until uvicorn accepts, instead of being refused.
     sock.listen(2048)
-    base = f"http://[{host}]:{port}" if family == socket.AF_INET6 else f"http://{host}:{port}"
+    base = f"http://[{host}]:{port}" if sock.family == socket.AF_INET6 else f"http://{host}:{port}"
     print(f"nemosim {__version__} listening on {base}  (seed {config.seed})", flush=True)
     print(f"  contract: {base}/openapi.yaml   docs: {base}/docs", flush=True)
     print(f"  try: curl -s -X POST {base}/api/auth/anonymous-token -H 'X-Client-Id: my-first-client'", flush=True)

@@ -4,7 +4,6 @@ uvicorn server on a free port, and small genuine media files to upload."""
 from __future__ import annotations
 
 import io
-import socket
 import struct
 import threading
 import time
@@ -19,6 +18,7 @@ import schemathesis
 import uvicorn
 import yaml
 
+from simulator.cli import bind_socket
 from simulator.media import ClipSpec, render_mp4
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,9 +52,7 @@ def check_against_contract(response: httpx.Response) -> None:
 @contextmanager
 def live_server(app: Any) -> Iterator[str]:
     """Run the app under a real uvicorn server on 127.0.0.1 and a free port; yield its base URL."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock = bind_socket("127.0.0.1", 0)
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
