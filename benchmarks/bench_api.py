@@ -84,7 +84,9 @@ def main() -> None:
             report("GET state", timed(client, args.requests, "GET", f"/api/state/nemo_agent/me/{session_id}/latest"))
             report(
                 "POST session",
-                timed(client, args.requests // 4, "POST", "/api/tasks/me/with-session/nemo_agent", json={"task_name": "b"}),
+                timed(
+                    client, args.requests // 4, "POST", "/api/tasks/me/with-session/nemo_agent", json={"task_name": "b"}
+                ),
             )
             rss_before = peak_rss_mb(child.pid)
             started = time.perf_counter()

@@ -3,12 +3,19 @@ valid and invalid requests for every operation, then stateful runs over the link
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 from tests.contract.conftest import contract_under_test, contract_world, restart
 
 WORLD = contract_world()
 schema = contract_under_test(WORLD, max_examples=100)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_world_files_afterwards():
+    yield
+    WORLD.close()
 
 
 @schema.parametrize()

@@ -7,10 +7,13 @@ test, and the request checks they exercise do not depend on the error style."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.contract.conftest import contract_under_test, contract_world
 
+WORLD = contract_world(http={"error_style": "http_200"}, render={"answer_style": "wrapped"})
 schema = contract_under_test(
-    contract_world(http={"error_style": "http_200"}, render={"answer_style": "wrapped"}),
+    WORLD,
     max_examples=25,
     checks={
         "ignored_auth": {"enabled": False},
@@ -18,6 +21,12 @@ schema = contract_under_test(
         "negative_data_rejection": {"enabled": False},
     },
 )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_world_files_afterwards():
+    yield
+    WORLD.close()
 
 
 @schema.parametrize()
