@@ -137,3 +137,21 @@ def test_claim_token_for_a_mismatched_task_is_1002(api: Api, client: TestClient)
     session_id = api.session(headers)
     body = {"task_id": "1234567890123456789", "session_id": session_id}
     assert error_of(client.post("/api/auth/claim-token", headers=headers, json=body)) == (404, 1002)
+
+
+def test_a_token_without_a_scope_is_403_for_operations_that_need_it(api: Api, client: TestClient, world: World) -> None:
+    headers = api.auth("read-only")
+    session_id = api.session(headers)
+    token, _user = world.accounts.authenticate(headers["Authorization"])
+    token.scopes = ("read",)
+    body = {"urls": ["https://media.example/a.mp4"], "source_type": "url"}
+    answer = client.post(f"/api/upload-video/nemo_agent/me/{session_id}", headers=headers, json=body)
+    assert error_of(answer) == (403, 403)
+    assert "upload" in answer.json()["message"]
+    assert api.state(headers, session_id)["video_infos"] == []
+
+
+def test_a_revoked_token_can_be_replaced_at_once_by_the_same_client(api: Api, world: World) -> None:
+    first = api.token("revoked-then-new")
+    world.accounts.revoke(first["token"])
+    assert api.token("revoked-then-new")["user_id"] == first["user_id"]
