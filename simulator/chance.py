@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import threading
+import uuid
 
 
 class Chance:
@@ -27,6 +28,17 @@ class Chance:
         with self._lock:
             first = self._random.choice("123456789")
             return first + "".join(self._random.choice("0123456789") for _ in range(length - 1))
+
+    def uuid(self) -> str:
+        """A version-4 UUID string, such as the ids of Google ADK events."""
+        with self._lock:
+            value = uuid.UUID(int=self._random.getrandbits(128), version=4)
+        return str(value)
+
+    def index(self, length: int) -> int:
+        """A position in a sequence of `length` items."""
+        with self._lock:
+            return self._random.randrange(length)
 
     def uniform(self, low: float, high: float) -> float:
         with self._lock:

@@ -1,12 +1,14 @@
 """The one clock. Token expiry, rate-limit windows and render progress all read it.
 
 Virtual time runs at `rate` virtual seconds per real second from a chosen start, and
-tests move it with advance() or set(). This module is the only place in simulator/
-that reads the machine's time.
+tests move it with advance() or set(). Streams are paced in real time instead (a client
+waits real seconds for an edit and its heartbeats), through the Pacer. This module is
+the only place in simulator/ that reads the machine's time.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable
@@ -68,6 +70,20 @@ class Clock:
     def _rebase(self, virtual: float) -> None:
         self._anchor_real = self._monotonic()
         self._anchor_virtual = virtual
+
+
+class Pacer:
+    """Real seconds, for pacing streams: how long an operation lasts on the wire, when the
+    next heartbeat is due, when a stream reaches its cap."""
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._monotonic = monotonic
+
+    def now(self) -> float:
+        return self._monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))
 
 
 def iso8601(epoch_seconds: float) -> str:

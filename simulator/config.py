@@ -63,6 +63,59 @@ class RenderConfig(_Section):
         return self
 
 
+class Span(_Section):
+    """A duration range in seconds; each operation draws its length from it."""
+
+    low: float = Field(ge=0)
+    high: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.high < self.low:
+            raise ValueError("high must be >= low")
+        return self
+
+
+class AgentCosts(_Section):
+    """Credits per operation of a chat message (the facts: 1-5 an edit, ~100 a generated
+    clip). Words-only answers and the automatic post-production of a clip are free."""
+
+    merge: int = Field(5, ge=0)
+    add_music: int = Field(5, ge=0)
+    add_text: int = Field(5, ge=0)
+    trim: int = Field(5, ge=0)
+    set_canvas: int = Field(5, ge=0)
+    remove_tracks: int = Field(5, ge=0)
+    generate_video: int = Field(100, ge=0)
+
+    def of(self, operation: str) -> int:
+        return getattr(self, operation, 0)
+
+
+class AgentConfig(_Section):
+    dialect: Literal["adk", "simple"] = Field(
+        "adk", description="Event JSON of the stream: Google ADK Event (default) or the skills' {type: ...}."
+    )
+    speed: float = Field(
+        1.0, ge=0, description="Pacing factor: 1 real durations, 0 instant, 0.01 a hundred times faster."
+    )
+    text_seconds: Span = Span(low=5, high=15)
+    edit_seconds: Span = Span(low=10, high=30)
+    generate_seconds: Span = Span(low=100, high=300)
+    silent_rate: float = Field(0.3, ge=0, le=1, description="Share of edits whose stream ends after the tool result.")
+    gui_phrase_rate: float = Field(0.2, ge=0, le=1, description="Share of answers that talk as if a GUI existed.")
+    temporary_issue_rate: float = Field(
+        0.1, ge=0, le=1, description="Share ending in 'I encountered a temporary issue'."
+    )
+    heartbeat_form: Literal["event", "empty", "comment"] = Field(
+        "event", description='event: data {"type": "heartbeat"}; empty: a bare "data:" line; comment: ": keep-alive".'
+    )
+    heartbeat_seconds: float = Field(15.0, gt=0, description="Real seconds between heartbeats while work runs.")
+    max_stream_seconds: float = Field(900.0, gt=0, description="A stream closes after this many real seconds.")
+    costs: AgentCosts = AgentCosts()
+    register_url: str = Field("https://nemovideo.com/register", description="Where 2001 sends anonymous users.")
+
+
 class HttpConfig(_Section):
     max_json_bytes: int = Field(1 << 20, gt=0, description="Largest JSON request body (413 above).")
     max_header_bytes: int = Field(16 * 1024, gt=0, description="Largest total request header size (431).")
@@ -86,6 +139,7 @@ class SimConfig(_Section):
     tokens: TokenConfig = TokenConfig()
     uploads: UploadConfig = UploadConfig()
     render: RenderConfig = RenderConfig()
+    agent: AgentConfig = AgentConfig()
     http: HttpConfig = HttpConfig()
 
 

@@ -3,8 +3,9 @@ and the domain stores that read them. The HTTP app holds exactly one of these.""
 
 from __future__ import annotations
 
+from .agent.registry import ActiveRuns
 from .chance import Chance
-from .clock import Clock
+from .clock import Clock, Pacer
 from .config import SimConfig
 from .domain.accounts import Accounts
 from .domain.ledger import Ledger
@@ -17,6 +18,7 @@ class World:
     def __init__(self, config: SimConfig) -> None:
         self.config = config
         self.clock = Clock(start=config.clock.start, rate=config.clock.rate)
+        self.pacer = Pacer()
         self.chance = Chance(config.seed)
         self.store = MediaStore(config.data_dir, self.chance)
         self._build_stores()
@@ -26,6 +28,7 @@ class World:
         self.accounts = Accounts(self.config.tokens, self.clock, self.chance, self.ledger)
         self.sessions = Sessions(self.clock, self.chance)
         self.renders = Renders(self.config.render, self.clock, self.chance)
+        self.agent_runs = ActiveRuns()
 
     def reset(self, seed: int | None = None) -> None:
         """Forget every user, session, job and file; reseed. The clock keeps its time."""

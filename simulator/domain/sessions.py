@@ -31,6 +31,8 @@ class Session:
     canvas_config: dict[str, Any] = field(default_factory=lambda: dict(DEFAULT_CANVAS))
     video_analyses: list[dict[str, Any]] = field(default_factory=list)
     generated_media: list[dict[str, Any]] = field(default_factory=list)
+    # Edits of concurrent streams on one session apply one at a time, each to the latest draft.
+    lock: threading.RLock = field(default_factory=threading.RLock, init=False, repr=False, compare=False)
 
     def state(self) -> dict[str, Any]:
         return {

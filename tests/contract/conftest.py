@@ -37,9 +37,6 @@ def contract_under_test(world: World, *, max_examples: int, checks: dict[str, An
                     "positive_data_acceptance",
                     ["200", "401", "403", "404", "413", "415"],
                 ),
-                # Until the editing agent exists, /run_sse checks its request, then answers
-                # the documented 503; everything but "no 5xx" still applies to it.
-                {"include-operation-id": "runSse", "checks": {"not_a_server_error": {"enabled": False}}},
             ],
         }
     )
@@ -69,10 +66,16 @@ CLOCK_START = 1_795_000_000.0  # a fixed instant, so every scenario replays iden
 
 
 def contract_world(**overrides: Any) -> World:
-    """A frozen clock (tests move it) and no per-IP limit: generated X-Client-Id values
-    are many, and the limit would otherwise answer 429 to nearly all of them."""
+    """A frozen clock (tests move it), streams at full speed (every edit's stream ends at
+    once, so each one is read whole and its events validated), and no per-IP limit:
+    generated X-Client-Id values are many, and the limit would otherwise answer 429 to
+    nearly all of them."""
     config = SimConfig(
-        seed=20261124, clock={"start": CLOCK_START, "rate": 0}, tokens={"per_ip_limit": 1_000_000}, **overrides
+        seed=20261124,
+        clock={"start": CLOCK_START, "rate": 0},
+        tokens={"per_ip_limit": 1_000_000},
+        agent={"speed": 0, **overrides.pop("agent", {})},
+        **overrides,
     )
     return World(config)
 

@@ -11,7 +11,9 @@ import pytest
 
 from tests.contract.conftest import contract_under_test, contract_world
 
-WORLD = contract_world(http={"error_style": "http_200"}, render={"answer_style": "wrapped"})
+WORLD = contract_world(
+    http={"error_style": "http_200"}, render={"answer_style": "wrapped"}, agent={"dialect": "simple"}
+)
 schema = contract_under_test(
     WORLD,
     max_examples=25,

@@ -1,0 +1,1 @@
+"""The editing agent behind /run_sse: intents, edits planned as a script, and the stream."""
