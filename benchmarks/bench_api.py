@@ -26,8 +26,10 @@ sys.path.insert(0, str(ROOT))
 from tests.support import sample_mp4  # noqa: E402
 
 
-def start_server() -> tuple[subprocess.Popen, str]:
+def start_server(settings: list[str] = ()) -> tuple[subprocess.Popen, str]:
+    """The simulator as a child process; `settings` are --set overrides (key.path=value)."""
     command = [sys.executable, "-m", "simulator", "serve", "--port", "0", "--log-level", "warning"]
+    command += [argument for setting in settings for argument in ("--set", setting)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     base = child.stdout.readline().split("listening on ")[1].split()[0]

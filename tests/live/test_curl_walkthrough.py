@@ -144,3 +144,37 @@ def test_one_command_starts_the_simulator_and_prints_a_first_curl_line(tmp_path:
         process.send_signal(signal.SIGINT)  # Ctrl-C: a quiet stop with the usual status
         assert process.wait(timeout=10) in (0, 130)
         assert "Traceback" not in process.stderr.read()
+
+
+def test_the_chat_stream_with_curl_n(tmp_path: Path) -> None:
+    """The README's `curl -N` example: a merge, streamed, then the draft read back."""
+    world = World(SimConfig(seed=11, agent={"speed": 0, "silent_rate": 0}))
+    try:
+        with live_server(create_app(world=world)) as base:
+            curl = Curl(base, tmp_path)
+            token = curl("POST", "/api/auth/anonymous-token", "-H", "X-Client-Id: curl-n").json()["data"]["token"]
+            auth = ["-H", f"Authorization: Bearer {token}", *ATTRIBUTION]
+            session_id = curl(
+                "POST", "/api/tasks/me/with-session/nemo_agent", *auth,
+                "-H", "Content-Type: application/json", "-d", '{"task_name":"project"}',
+            ).json()["data"]["session_id"]  # fmt: skip
+            (tmp_path / "clip.mp4").write_bytes(sample_mp4(5000))
+            (tmp_path / "music.wav").write_bytes(sample_wav(3.0))
+            curl(
+                "POST", f"/api/upload-video/nemo_agent/me/{session_id}", *auth,
+                "-F", f"files=@{tmp_path / 'clip.mp4'}", "-F", f"files=@{tmp_path / 'music.wav'}",
+            )  # fmt: skip
+            message = {"parts": [{"text": "merge this audio and video into a single MP4 file"}]}
+            body = {"app_name": "nemo_agent", "user_id": "me", "session_id": session_id, "new_message": message}
+            stream = curl(
+                "POST", "/run_sse", "-N", *auth, "-H", "Accept: text/event-stream",
+                "-H", "Content-Type: application/json", "-d", json.dumps(body),
+            )  # fmt: skip
+            events = [json.loads(line[5:]) for line in stream.text.splitlines() if line.startswith("data:")]
+            parts = [event["content"]["parts"][0] for event in events]
+            assert [next(iter(part)) for part in parts] == ["functionCall", "functionResponse", "text"]
+            assert "sync issues" in parts[2]["text"]
+            state = curl("GET", f"/api/state/nemo_agent/me/{session_id}/latest", *auth).json()["data"]["state"]
+            assert [track["tt"] for track in state["draft"]["t"]] == [0, 1]
+    finally:
+        world.close()
