@@ -55,6 +55,12 @@ class RenderConfig(_Section):
         "wrapped: {success, data: {status, outputUrl}} (reference 4.4).",
     )
     max_output_seconds: int = Field(120, ge=1, description="Cap on the generated MP4's length.")
+    transition: Literal["on_time", "immediate", "after_polls", "fail"] = Field(
+        "on_time",
+        description="How jobs move on: on the clock (default), completed at once, completed after "
+        "`after_polls` polls, or failed.",
+    )
+    after_polls: int = Field(3, ge=1, description="Polls before an after_polls job completes.")
 
     @model_validator(mode="after")
     def _ordered(self) -> RenderConfig:
@@ -129,6 +135,15 @@ class HttpConfig(_Section):
     )
 
 
+class ControlConfig(_Section):
+    enabled: bool = Field(True, description="Serve the control API under /_sim (read at start-up only).")
+    secret: str | None = Field(
+        None, description="If set, every control call must carry it in X-Sim-Secret (read at start-up only)."
+    )
+    journal_size: int = Field(10_000, ge=1, le=1_000_000, description="Requests the journal keeps (oldest go first).")
+    prefer_header: bool = Field(True, description="Honour `Prefer: code=N` on API requests (forces that error).")
+
+
 class SimConfig(_Section):
     seed: int = 0
     host: str = "127.0.0.1"
@@ -141,6 +156,7 @@ class SimConfig(_Section):
     render: RenderConfig = RenderConfig()
     agent: AgentConfig = AgentConfig()
     http: HttpConfig = HttpConfig()
+    control: ControlConfig = ControlConfig()
 
 
 class ConfigError(ValueError):

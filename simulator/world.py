@@ -7,6 +7,8 @@ from .agent.registry import ActiveRuns
 from .chance import Chance
 from .clock import Clock, Pacer
 from .config import SimConfig
+from .control.faults import FaultRules
+from .control.journal import Journal
 from .domain.accounts import Accounts
 from .domain.ledger import Ledger
 from .domain.renders import Renders
@@ -21,6 +23,9 @@ class World:
         self.pacer = Pacer()
         self.chance = Chance(config.seed)
         self.store = MediaStore(config.data_dir, self.chance)
+        # The control plane's state: kept across resets of the API's state.
+        self.faults = FaultRules(self.chance)
+        self.journal = Journal(config.control.journal_size)
         self._build_stores()
 
     def _build_stores(self) -> None:
@@ -35,6 +40,15 @@ class World:
         self.chance.reseed(self.config.seed if seed is None else seed)
         self.store.clear()
         self._build_stores()
+
+    def reset_tenant(self, user_id: str) -> None:
+        """Forget one user's sessions, jobs and credit history, and give back its welcome
+        credits; the user and its tokens stay, so its next call with an old session id
+        meets 1002."""
+        self.sessions.forget_user(user_id)
+        self.renders.forget_user(user_id)
+        self.ledger.forget(user_id)
+        self.ledger.grant(user_id, self.config.tokens.anonymous_credits, "tenant reset", self.clock.now())
 
     def close(self) -> None:
         self.store.close()

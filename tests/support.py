@@ -5,20 +5,14 @@ from __future__ import annotations
 
 import io
 import struct
-import threading
-import time
 import wave
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import schemathesis
-import uvicorn
 import yaml
 
-from simulator.cli import bind_socket
 from simulator.media import ClipSpec, render_mp4
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,28 +69,6 @@ def _read_request(request: httpx.Request) -> None:
         request.content  # noqa: B018
     except httpx.RequestNotRead:
         request.read()
-
-
-@contextmanager
-def live_server(app: Any) -> Iterator[str]:
-    """Run the app under a real uvicorn server on 127.0.0.1 and a free port; yield its base URL."""
-    sock = bind_socket("127.0.0.1", 0)
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
 
 
 def sample_mp4(duration_ms: int = 2000, width: int = 320, height: int = 240) -> bytes:

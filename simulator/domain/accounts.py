@@ -157,6 +157,30 @@ class Accounts:
         with self._lock:
             return [t for t in self._tokens.values() if t.user_id == user_id]
 
+    def peek(self, token_value: str) -> Token | None:
+        """The token as stored, live or not, without authenticating (journal, faults)."""
+        with self._lock:
+            return self._tokens.get(token_value)
+
+    def set_plan(self, user_id: str, plan: Plan) -> None:
+        with self._lock:
+            self._users[user_id].plan = plan
+
+    def set_scopes(self, user_id: str, scopes: tuple[str, ...]) -> None:
+        """The user's scopes, for its existing tokens and the ones it gets later."""
+        with self._lock:
+            self._users[user_id].scopes = scopes
+            for token in self._tokens.values():
+                if token.user_id == user_id:
+                    token.scopes = scopes
+
+    def revoke_all(self, user_id: str) -> int:
+        with self._lock:
+            live = [t for t in self._tokens.values() if t.user_id == user_id and not t.revoked]
+            for token in live:
+                token.revoked = True
+            return len(live)
+
     # -- claim tokens ----------------------------------------------------------------
 
     def live_token_of(self, client_id: str) -> Token | None:

@@ -1,10 +1,11 @@
-"""Render (export) jobs. A job's status is a pure function of the virtual clock:
+"""Render (export) jobs. By default a job's status is a pure function of the virtual clock:
 
     pending (queue_seconds) -> processing (duration) -> completed | failed
 
 so nothing sleeps or runs in the background to move a job on; advancing the clock is
 enough. Whether a job fails and how long it takes are drawn once, at submit, from the
-seeded random source.
+seeded random source. A Transition (render.transition, or one set on a job by the
+control plane) can instead complete a job at once, after N polls, or fail it.
 """
 
 from __future__ import annotations
@@ -40,6 +41,14 @@ class RenderStatus(StrEnum):
 
 
 @dataclass(frozen=True)
+class Transition:
+    """How a job moves on: on_time (the clock), immediate, after_polls (`polls` of them), fail."""
+
+    mode: str = "on_time"
+    polls: int = 3
+
+
+@dataclass(frozen=True)
 class RenderView:
     """A job as seen at one instant."""
 
@@ -62,14 +71,24 @@ class RenderJob:
     fails: bool
     output_key: str
     cancelled_at: float | None = None
+    transition: Transition | None = None  # set on this job; None follows the global one
+    polls: int = 0
+    polled_complete_at: float | None = None
 
     @property
     def finishes_at(self) -> float:
         return self.created_at + self.queue_seconds + self.work_seconds
 
-    def view(self, now: float) -> RenderView:
-        if self.cancelled_at is not None and self.cancelled_at < self.finishes_at:
+    def view(self, now: float, default: Transition = Transition()) -> RenderView:
+        mode = (self.transition or default).mode
+        if self.cancelled_at is not None:  # only a running job can be cancelled
             return RenderView(RenderStatus.CANCELLED, self._progress(self.cancelled_at), None)
+        if mode == "immediate":
+            return RenderView(RenderStatus.COMPLETED, 100, self.created_at)
+        if mode == "fail":
+            return RenderView(RenderStatus.FAILED, self._progress(now), None)
+        if mode == "after_polls":
+            return self._view_by_polls((self.transition or default).polls)
         if now >= self.finishes_at:
             if self.fails:
                 return RenderView(RenderStatus.FAILED, self._progress(now), None)
@@ -77,6 +96,12 @@ class RenderJob:
         if now < self.created_at + self.queue_seconds:
             return RenderView(RenderStatus.PENDING, SUBMIT_PROGRESS, None)
         return RenderView(RenderStatus.PROCESSING, self._progress(now), None)
+
+    def _view_by_polls(self, needed: int) -> RenderView:
+        if self.polls >= needed:
+            return RenderView(RenderStatus.COMPLETED, 100, self.polled_complete_at or self.created_at)
+        progress = SUBMIT_PROGRESS + self.polls * (99 - SUBMIT_PROGRESS) // needed
+        return RenderView(RenderStatus.PROCESSING if self.polls else RenderStatus.PENDING, progress, None)
 
     def _progress(self, at: float) -> int:
         started = self.created_at + self.queue_seconds
@@ -142,15 +167,44 @@ class Renders:
             raise not_found(f"Render job {job_id!r}")
         return job
 
+    def view(self, job: RenderJob) -> RenderView:
+        """The job now, under its own transition or the global one."""
+        return job.view(self._clock.now(), Transition(self.rules.transition, self.rules.after_polls))
+
+    def poll(self, user_id: str, job_id: str) -> RenderJob:
+        """A client asked for the job's status: counts toward an after_polls transition."""
+        job = self.get(user_id, job_id)
+        with self._lock:
+            job.polls += 1
+            if job.polled_complete_at is None and self.view(job).status is RenderStatus.COMPLETED:
+                job.polled_complete_at = self._clock.now()
+        return job
+
+    def set_transition(self, job_id: str, transition: Transition | None) -> RenderJob:
+        """The control plane's override for one job (None: follow the global transition)."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None:
+                raise not_found(f"Render job {job_id!r}")
+            job.transition = transition
+            return job
+
+    def find(self, job_id: str) -> RenderJob | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def of_session(self, session_id: str) -> list[RenderJob]:
+        with self._lock:
+            return [j for j in self._jobs.values() if j.session_id == session_id]
+
     def cancel(self, user_id: str, job_id: str) -> RenderJob:
         job = self.get(user_id, job_id)
-        now = self._clock.now()
         with self._lock:
-            status = job.view(now).status
+            status = self.view(job).status
             if status in (RenderStatus.COMPLETED, RenderStatus.FAILED):
                 raise conflict(f"Render job {job_id!r} is already {status.value}; only running jobs can be cancelled")
             if job.cancelled_at is None:
-                job.cancelled_at = now
+                job.cancelled_at = self._clock.now()
         return job
 
     def of_user(self, user_id: str) -> list[RenderJob]:

@@ -72,6 +72,11 @@ class Sessions:
             raise session_not_found()
         return session
 
+    def find(self, session_id: str) -> Session | None:
+        """Any user's session: for the control plane, never for the API."""
+        with self._lock:
+            return self._by_id.get(session_id)
+
     def of_user(self, user_id: str) -> list[Session]:
         with self._lock:
             return [s for s in self._by_id.values() if s.user_id == user_id]

@@ -11,9 +11,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import __version__
 from ..config import SimConfig
+from ..control.observer import Observer
+from ..control.routes import guard
+from ..control.routes import routes as control_routes
+from ..control.service import Control
 from ..domain.errors import ApiError, Code
 from ..world import World
-from .contract import Contract
+from .contract import Contract, contract_path
 from .envelope import error_response, install_error_handlers
 from .routes import ALL
 from .web import install_pages
@@ -45,13 +49,28 @@ def create_app(config: SimConfig | None = None, *, world: World | None = None) -
         return Response(contract.text, media_type="application/yaml")
 
     install_pages(app)
+    if world.config.control.enabled:
+        _install_control(app, world)
 
     @app.get("/health", include_in_schema=False)
     async def health() -> JSONResponse:
         return JSONResponse({"status": "ok", "version": __version__, "seed": world.chance.seed})
 
     app.add_middleware(HeaderSizeLimit, limit=world.config.http.max_header_bytes)
+    if world.config.control.enabled:
+        app.add_middleware(Observer, world=world, contract=contract)  # outermost: sees every answer
     return app
+
+
+def _install_control(app: FastAPI, world: World) -> None:
+    """The control plane under /_sim, with its own contract at /_sim/openapi.yaml."""
+    control_contract = Contract.load(contract_path("control.yaml"))
+    app.state.control = Control(world, operation_ids=set(app.state.contract.operations))
+    control_routes.install(app, control_contract, guard=guard)
+
+    @app.get("/_sim/openapi.yaml", include_in_schema=False)
+    async def control_yaml() -> Response:
+        return Response(control_contract.text, media_type="application/yaml")
 
 
 class HeaderSizeLimit:

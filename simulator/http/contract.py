@@ -28,9 +28,13 @@ _PACKAGED = Path(__file__).resolve().parent.parent / "contract" / "openapi.yaml"
 _IN_REPO = Path(__file__).resolve().parents[2] / "openapi.yaml"
 
 
-def contract_path() -> Path:
-    """The packaged copy in an installed wheel, else the repository's own file."""
-    return _PACKAGED if _PACKAGED.exists() else _IN_REPO
+def contract_path(name: str = "openapi.yaml") -> Path:
+    """The packaged copy in an installed wheel, else the repository's own file
+    (openapi.yaml at the top, the control plane's control.yaml in contracts/)."""
+    packaged = _PACKAGED.with_name(name)
+    if packaged.exists():
+        return packaged
+    return _IN_REPO if name == "openapi.yaml" else _IN_REPO.parent / "contracts" / name
 
 
 _formats = FormatChecker()
@@ -52,9 +56,22 @@ def _is_datetime(value: object) -> bool:
 @dataclass(frozen=True)
 class Parameter:
     name: str
-    location: str
+    location: str  # path, header or query
     required: bool
     validator: Draft202012Validator
+    kind: str | None = None  # the schema's type, to read query strings as numbers and booleans
+
+    def read(self, raw: str) -> Any:
+        """A query string's value as its schema's type; unreadable values stay strings and fail validation."""
+        if self.location != "query":
+            return raw
+        if self.kind == "integer" and re.fullmatch(r"-?\d{1,18}", raw):
+            return int(raw)
+        if self.kind == "number" and re.fullmatch(r"-?\d+(\.\d+)?", raw):
+            return float(raw)
+        if self.kind == "boolean" and raw in ("true", "false"):
+            return raw == "true"
+        return raw
 
 
 @dataclass
@@ -63,7 +80,7 @@ class Operation:
     method: str
     path: str
     tags: tuple[str, ...]
-    secured: bool
+    secured: bool  # needs the API's bearer token
     parameters: list[Parameter]
     body_required: bool
     body_validators: dict[str, Draft202012Validator] = field(default_factory=dict)
@@ -72,20 +89,26 @@ class Operation:
     def media_types(self) -> tuple[str, ...]:
         return tuple(self.body_validators)
 
-    def check_parameters(self, path: dict[str, str], headers: Any) -> None:
-        """Raise 400 naming each parameter that breaks the contract."""
+    def check_parameters(self, path: dict[str, str], headers: Any, query: Any = None) -> dict[str, Any]:
+        """Raise 400 naming each parameter that breaks the contract; return the query
+        parameters the operation documents, read as their types."""
         problems: list[str] = []
+        found: dict[str, Any] = {}
+        sources = {"path": path, "header": headers, "query": query or {}}
         for parameter in self.parameters:
-            source = path if parameter.location == "path" else headers
-            value = source.get(parameter.name)
-            if value is None:
+            raw = sources[parameter.location].get(parameter.name)
+            if raw is None:
                 if parameter.required:
                     problems.append(f"{parameter.location} parameter {parameter.name} is required")
                 continue
+            value = parameter.read(raw)
             for error in parameter.validator.iter_errors(value):
                 problems.append(f"{parameter.location} parameter {parameter.name}: {error.message}")
+            if parameter.location == "query":
+                found[parameter.name] = value
         if problems:
             raise bad_request("; ".join(problems), details={"errors": problems})
+        return found
 
     def check_body(self, media_type: str, body: Any) -> None:
         validator = self.body_validators[media_type]
@@ -124,6 +147,18 @@ class Contract:
                     found[raw["operationId"]] = self._operation(path, method, raw, pointer)
         return found
 
+    @cached_property
+    def _routes(self) -> list[tuple[str, re.Pattern[str], Operation]]:
+        routes = []
+        for operation in self.operations.values():
+            pattern = re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(operation.path))
+            routes.append((operation.method, re.compile(pattern + "$"), operation))
+        return routes
+
+    def match(self, method: str, path: str) -> Operation | None:
+        """The operation a request addresses, by method and path template."""
+        return next((op for verb, pattern, op in self._routes if verb == method and pattern.match(path)), None)
+
     def schema_validator(self, pointer: str) -> Draft202012Validator:
         """A validator for the schema at a JSON pointer inside the contract."""
         return Draft202012Validator({"$ref": f"{SPEC_URI}#{pointer}"}, registry=self._registry, format_checker=_formats)
@@ -132,12 +167,14 @@ class Contract:
         parameters = []
         for index, entry in enumerate(raw.get("parameters", [])):
             param, param_pointer = self._follow(entry, f"{pointer}/parameters/{index}")
+            schema, _ = self._follow(param["schema"], f"{param_pointer}/schema")
             parameters.append(
                 Parameter(
                     name=param["name"],
                     location=param["in"],
                     required=bool(param.get("required")),
                     validator=self.schema_validator(f"{param_pointer}/schema"),
+                    kind=schema.get("type") if isinstance(schema.get("type"), str) else None,
                 )
             )
         body = raw.get("requestBody") or {}
@@ -150,7 +187,7 @@ class Contract:
             method=method.upper(),
             path=path,
             tags=tuple(raw.get("tags", ())),
-            secured=raw.get("security", self.spec.get("security")) != [],
+            secured=any("bearerAuth" in need for need in raw.get("security", self.spec.get("security")) or []),
             parameters=parameters,
             body_required=bool(body.get("required")),
             body_validators=validators,

@@ -37,6 +37,7 @@ class Call:
     body: Any = None
     token: Token | None = None
     user: User | None = None
+    query: dict[str, Any] | None = None  # the documented query parameters, typed
 
     @property
     def attributed(self) -> bool:
@@ -54,6 +55,7 @@ class Call:
 
 
 Handler = Callable[[Call], Awaitable[Any]]
+Guard = Callable[[Request, World], None]  # raises an ApiError to refuse a call
 
 
 @dataclass(frozen=True)
@@ -76,28 +78,31 @@ class OperationRoutes:
 
         return register
 
-    def install(self, app: FastAPI, contract: Contract) -> None:
+    def install(self, app: FastAPI, contract: Contract, guard: Guard | None = None) -> None:
+        """Route each handler at its operation's path; `guard` runs first on every call."""
         for binding in self._bindings:
             operation = contract.operations[binding.operation_id]
             app.add_api_route(
                 fastapi_path(operation.path),
-                _endpoint(operation, binding),
+                _endpoint(operation, binding, guard),
                 methods=[operation.method],
                 name=operation.operation_id,
                 include_in_schema=False,
             )
 
 
-def _endpoint(operation: Operation, binding: _Binding) -> Callable[[Request], Awaitable[Response]]:
+def _endpoint(operation: Operation, binding: _Binding, guard: Guard | None) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         world: World = request.app.state.world
         request.state.wrapped_errors = "render" in operation.tags and world.config.render.answer_style == "wrapped"
         call = Call(request, world, operation, dict(request.path_params))
+        if guard is not None:
+            guard(request, world)
         if operation.secured:
             call.token, call.user = world.accounts.authenticate(request.headers.get("authorization"))
             if binding.scope and not call.token.allows(binding.scope):
                 raise ApiError(Code.FORBIDDEN, f"This token lacks the {binding.scope!r} scope")
-        operation.check_parameters(call.path, request.headers)
+        call.query = operation.check_parameters(call.path, request.headers, request.query_params)
         if operation.body_validators:
             await _read_body(call, world)
         result = await binding.handler(call)
@@ -111,6 +116,8 @@ async def _read_body(call: Call, world: World) -> None:
     """JSON bodies are read and checked here; other media types are streamed by the handler."""
     operation = call.operation
     call.media_type = media_type_of(call.request)
+    if not call.media_type and not operation.body_required and not await _has_body(call.request):
+        return  # an optional body, left out
     if call.media_type not in operation.media_types:
         if not call.media_type and operation.body_required and not await _has_body(call.request):
             raise ApiError(Code.BAD_REQUEST, "Request body is required")

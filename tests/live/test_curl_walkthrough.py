@@ -20,8 +20,9 @@ import pytest
 
 from simulator.config import SimConfig
 from simulator.http.app import create_app
+from simulator.testing import live_server
 from simulator.world import World
-from tests.support import ROOT, check_against_contract, live_server, sample_mp4, sample_wav
+from tests.support import ROOT, check_against_contract, sample_mp4, sample_wav
 
 pytestmark = pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 

@@ -15,9 +15,10 @@ import pytest
 
 from simulator.config import SimConfig
 from simulator.http.app import create_app
+from simulator.testing import live_server
 from simulator.world import World
 from tests.live.sse_reader import Received, StreamReader, meaning
-from tests.support import check_against_contract, check_stream_against_contract, live_server, sample_mp4, sample_wav
+from tests.support import check_against_contract, check_stream_against_contract, sample_mp4, sample_wav
 
 MERGE = "merge this audio and video into a single MP4 file"
 CREDITS = 100_000

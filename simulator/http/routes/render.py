@@ -42,7 +42,7 @@ async def submit_render(call: Call) -> JSONResponse:
 
 @routes.operation("getRenderJob", scope="read")
 async def get_render_job(call: Call) -> JSONResponse:
-    job = call.world.renders.get(call.authed_user.user_id, call.path["job_id"])
+    job = call.world.renders.poll(call.authed_user.user_id, call.path["job_id"])
     return await _answer(call, job)
 
 
@@ -55,7 +55,7 @@ async def cancel_render(call: Call) -> JSONResponse:
 @routes.operation("downloadRender", scope="read")
 async def download_render(call: Call) -> FileResponse:
     job = call.world.renders.get(call.authed_user.user_id, call.path["job_id"])
-    view = job.view(call.world.clock.now())
+    view = call.world.renders.view(job)
     if view.status is not RenderStatus.COMPLETED:
         raise conflict(f"Render job {job.id!r} is {view.status.value}; download it once it is completed")
     path = await run_in_threadpool(ensure_output, call.world, job)
@@ -78,7 +78,7 @@ def ensure_output(world: World, job: RenderJob) -> Path:
 
 async def _answer(call: Call, job: RenderJob) -> JSONResponse:
     world = call.world
-    view = job.view(world.clock.now())
+    view = world.renders.view(job)
     output = None
     if view.status is RenderStatus.COMPLETED:
         path = await run_in_threadpool(ensure_output, world, job)
