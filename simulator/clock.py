@@ -88,4 +88,5 @@ class Pacer:
 
 def iso8601(epoch_seconds: float) -> str:
     """UTC timestamp as the API writes it: 2026-11-24T12:00:00Z."""
-    return datetime.fromtimestamp(epoch_seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat, not strftime: %Y does not pad years before 1000 to four digits.
+    return datetime.fromtimestamp(int(epoch_seconds), UTC).isoformat().replace("+00:00", "Z")

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 ENV_PREFIX = "NEMOSIM_"
 DAY = 86_400
+YEAR = 365 * DAY
 
 
 class _Section(BaseModel):
@@ -28,39 +29,39 @@ class _Section(BaseModel):
 class ClockConfig(_Section):
     # None starts the virtual clock at the wall time of start-up; tests pin it.
     start: float | None = Field(None, description="Epoch seconds the virtual clock starts at.")
-    rate: float = Field(1.0, ge=0, description="Virtual seconds per real second; 0 freezes the clock.")
+    rate: float = Field(1.0, ge=0, le=1e6, description="Virtual seconds per real second; 0 freezes the clock.")
 
 
 class TokenConfig(_Section):
-    ttl_seconds: int = Field(7 * DAY, gt=0)
-    anonymous_credits: int = Field(100, ge=0)
-    per_ip_limit: int = Field(10, ge=1, description="Anonymous tokens one IP may obtain per window.")
-    window_seconds: int = Field(7 * DAY, gt=0)
-    claim_ttl_seconds: int = Field(7 * DAY, gt=0)
+    ttl_seconds: int = Field(7 * DAY, gt=0, le=100 * YEAR)
+    anonymous_credits: int = Field(100, ge=0, le=10**9)
+    per_ip_limit: int = Field(10, ge=1, le=10**9, description="Anonymous tokens one IP may obtain per window.")
+    window_seconds: int = Field(7 * DAY, gt=0, le=100 * YEAR)
+    claim_ttl_seconds: int = Field(7 * DAY, gt=0, le=100 * YEAR)
 
 
 class UploadConfig(_Section):
-    max_bytes: int = Field(500 * 1000 * 1000, gt=0, description="Per-file limit (4002 above it).")
-    max_files: int = Field(20, ge=1, description="Files (or URLs) in one upload request.")
+    max_bytes: int = Field(500 * 1000 * 1000, gt=0, le=10**12, description="Per-file limit (4002 above it).")
+    max_files: int = Field(20, ge=1, le=1000, description="Files (or URLs) in one upload request.")
 
 
 class RenderConfig(_Section):
-    queue_seconds: float = Field(2.0, ge=0, description="Time a job stays pending.")
-    seconds_min: float = Field(26.0, ge=0)
-    seconds_max: float = Field(34.0, ge=0)
+    queue_seconds: float = Field(2.0, ge=0, le=DAY, description="Time a job stays pending.")
+    seconds_min: float = Field(26.0, ge=0, le=DAY)
+    seconds_max: float = Field(34.0, ge=0, le=DAY)
     failure_rate: float = Field(0.0, ge=0, le=1)
     answer_style: Literal["flat", "wrapped"] = Field(
         "flat",
         description="flat: top-level status and output.url (skill 1.9); "
         "wrapped: {success, data: {status, outputUrl}} (reference 4.4).",
     )
-    max_output_seconds: int = Field(120, ge=1, description="Cap on the generated MP4's length.")
+    max_output_seconds: int = Field(120, ge=1, le=3600, description="Cap on the generated MP4's length.")
     transition: Literal["on_time", "immediate", "after_polls", "fail"] = Field(
         "on_time",
         description="How jobs move on: on the clock (default), completed at once, completed after "
         "`after_polls` polls, or failed.",
     )
-    after_polls: int = Field(3, ge=1, description="Polls before an after_polls job completes.")
+    after_polls: int = Field(3, ge=1, le=1000, description="Polls before an after_polls job completes.")
 
     @model_validator(mode="after")
     def _ordered(self) -> RenderConfig:
@@ -72,8 +73,8 @@ class RenderConfig(_Section):
 class Span(_Section):
     """A duration range in seconds; each operation draws its length from it."""
 
-    low: float = Field(ge=0)
-    high: float = Field(ge=0)
+    low: float = Field(ge=0, le=DAY)
+    high: float = Field(ge=0, le=DAY)
 
     @model_validator(mode="after")
     def _ordered(self) -> Span:
@@ -86,13 +87,13 @@ class AgentCosts(_Section):
     """Credits per operation of a chat message (the facts: 1-5 an edit, ~100 a generated
     clip). Words-only answers and the automatic post-production of a clip are free."""
 
-    merge: int = Field(5, ge=0)
-    add_music: int = Field(5, ge=0)
-    add_text: int = Field(5, ge=0)
-    trim: int = Field(5, ge=0)
-    set_canvas: int = Field(5, ge=0)
-    remove_tracks: int = Field(5, ge=0)
-    generate_video: int = Field(100, ge=0)
+    merge: int = Field(5, ge=0, le=10**9)
+    add_music: int = Field(5, ge=0, le=10**9)
+    add_text: int = Field(5, ge=0, le=10**9)
+    trim: int = Field(5, ge=0, le=10**9)
+    set_canvas: int = Field(5, ge=0, le=10**9)
+    remove_tracks: int = Field(5, ge=0, le=10**9)
+    generate_video: int = Field(100, ge=0, le=10**9)
 
     def of(self, operation: str) -> int:
         return getattr(self, operation, 0)
@@ -103,7 +104,7 @@ class AgentConfig(_Section):
         "adk", description="Event JSON of the stream: Google ADK Event (default) or the skills' {type: ...}."
     )
     speed: float = Field(
-        1.0, ge=0, description="Pacing factor: 1 real durations, 0 instant, 0.01 a hundred times faster."
+        1.0, ge=0, le=1000, description="Pacing factor: 1 real durations, 0 instant, 0.01 a hundred times faster."
     )
     text_seconds: Span = Span(low=5, high=15)
     edit_seconds: Span = Span(low=10, high=30)
@@ -116,15 +117,17 @@ class AgentConfig(_Section):
     heartbeat_form: Literal["event", "empty", "comment"] = Field(
         "event", description='event: data {"type": "heartbeat"}; empty: a bare "data:" line; comment: ": keep-alive".'
     )
-    heartbeat_seconds: float = Field(15.0, gt=0, description="Real seconds between heartbeats while work runs.")
-    max_stream_seconds: float = Field(900.0, gt=0, description="A stream closes after this many real seconds.")
+    heartbeat_seconds: float = Field(
+        15.0, ge=0.01, le=DAY, description="Real seconds between heartbeats while work runs."
+    )
+    max_stream_seconds: float = Field(900.0, gt=0, le=DAY, description="A stream closes after this many real seconds.")
     costs: AgentCosts = AgentCosts()
     register_url: str = Field("https://nemovideo.com/register", description="Where 2001 sends anonymous users.")
 
 
 class HttpConfig(_Section):
-    max_json_bytes: int = Field(1 << 20, gt=0, description="Largest JSON request body (413 above).")
-    max_header_bytes: int = Field(16 * 1024, gt=0, description="Largest total request header size (431).")
+    max_json_bytes: int = Field(1 << 20, gt=0, le=1 << 30, description="Largest JSON request body (413 above).")
+    max_header_bytes: int = Field(16 * 1024, gt=0, le=1 << 20, description="Largest total request header size (431).")
     error_style: Literal["http_status", "http_200"] = Field(
         "http_status",
         description="http_status: business codes ride on 401/404/403/415/413; "

@@ -77,12 +77,13 @@ class LiveSimulator:
 
 class InProcessSimulator:
     """The app in this process: `client` calls it without a socket, `control` is the
-    control service itself (the same methods as SimControl), `world` its state."""
+    control service itself (the same methods as SimControl; None when the control plane
+    is off), `world` its state."""
 
     def __init__(self, config: SimConfig | None = None) -> None:
         self.world = World(config or SimConfig())
         self.app = create_app(world=self.world)
-        self.control: Control = self.app.state.control
+        self.control: Control | None = getattr(self.app.state, "control", None)  # None: control.enabled is off
         with warnings.catch_warnings():  # Starlette's notice about its own use of httpx, not ours to act on
             warnings.simplefilter("ignore", DeprecationWarning)
             from fastapi.testclient import TestClient

@@ -26,6 +26,8 @@ from ..chance import Chance
 from ..domain.errors import Code
 
 KINDS = ("error", "latency", "drop", "cut_stream", "dribble")
+ERROR_CODES = frozenset(int(code) for code in Code if code is not Code.OK)
+LATENCY_NEEDS = {"fixed": ("seconds",), "uniform": ("low", "high"), "exponential": ("mean",)}
 
 
 @dataclass(frozen=True)
@@ -175,13 +177,13 @@ def check_action(action: dict[str, Any]) -> None:
     kind = action.get("kind")
     if kind not in KINDS:
         raise ValueError(f"action kind must be one of {', '.join(KINDS)}")
-    if kind == "error" and action.get("code") not in {int(code) for code in Code}:
+    if kind == "error" and action.get("code") not in ERROR_CODES:
         raise ValueError("an error's code must be one the API uses (see ErrorCode in openapi.yaml)")
     if kind == "latency":
         distribution = action.get("distribution", "fixed")
-        needed = {"fixed": ("seconds",), "uniform": ("low", "high"), "exponential": ("mean",)}[distribution]
+        if distribution not in LATENCY_NEEDS:
+            raise ValueError(f"a latency's distribution is one of {', '.join(LATENCY_NEEDS)}")
+        needed = LATENCY_NEEDS[distribution]
         missing = [name for name in needed if name not in action]
         if missing:
             raise ValueError(f"a {distribution} latency needs {', '.join(missing)}")
-        if distribution == "uniform" and action["high"] < action["low"]:
-            raise ValueError("latency high must be >= low")

@@ -58,7 +58,8 @@ class Journal:
 
     @property
     def recorded(self) -> int:
-        """Requests seen since the start or the last clear, kept or not."""
+        """Requests seen since start-up, kept or not; clearing keeps counting, so a
+        `since` cursor taken before a clear still means the same requests."""
         with self._lock:
             return self._seq
 

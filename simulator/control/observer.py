@@ -20,13 +20,12 @@ from ..domain.errors import ApiError, Code
 from ..http.contract import Contract
 from ..http.envelope import error_response
 from ..world import World
-from .faults import Plan, Target
+from .faults import ERROR_CODES, Plan, Target
 from .journal import Entry
 
 CONTROL_PREFIX = "/_sim"
 ATTRIBUTION = (b"x-skill-source", b"x-skill-version", b"x-skill-platform")
 MAX_CAPTURED_BODY = 64 * 1024
-KNOWN_CODES = frozenset(int(code) for code in Code)
 PREFER_CODE = re.compile(r"(?:^|[,;\s])code=(\d{3,4})(?:$|[,;\s])")
 
 # uvicorn logs an error when an app returns mid-answer; for a fault that is the point.
@@ -109,7 +108,7 @@ class _Exchange:
         if forced:
             self.fault_ids = ["prefer"]
             code = int(forced.group(1))
-            if code not in KNOWN_CODES:
+            if code not in ERROR_CODES:
                 code_error = {
                     "kind": "error",
                     "code": 400,

@@ -27,7 +27,9 @@ FIXED_SETTINGS = ("seed", "host", "port", "log_level", "data_dir", "clock", "con
 DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(w|d|h|m|s)", re.IGNORECASE)
 UNIT_SECONDS = {"w": 604_800, "d": 86_400, "h": 3_600, "m": 60, "s": 1}
 TRANSITIONS = ("on_time", "immediate", "after_polls", "fail")
-MAX_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z: the last instant an ISO date can show
+# From 1970 (less two days of time-zone offsets) to 9999-01-01: past that, dates the API
+# writes (token expiry, a week on) would run beyond the year 9999.
+MIN_EPOCH, MAX_EPOCH = -172_800, 253_370_764_800
 
 
 class Control:
@@ -66,15 +68,15 @@ class Control:
     def advance(self, duration: float | str) -> dict[str, Any]:
         seconds = parse_duration(duration)
         if self.world.clock.now() + seconds > MAX_EPOCH:
-            raise bad_request("that would move the clock past the year 9999")
+            raise bad_request("that would move the clock past 9999-01-01")
         self.world.clock.advance(seconds)
         return self.clock()
 
     def set_clock(self, at: float | str | None = None, rate: float | None = None) -> dict[str, Any]:
         if at is not None:
             instant = parse_instant(at)
-            if not 0 <= instant <= MAX_EPOCH:
-                raise bad_request("the clock's instant must lie between 1970 and the year 9999")
+            if not MIN_EPOCH <= instant <= MAX_EPOCH:
+                raise bad_request("the clock's instant must lie between 1970 and 9999-01-01")
             self.world.clock.set(instant)
         if rate is not None:
             if rate < 0:

@@ -79,16 +79,31 @@ class OperationRoutes:
         return register
 
     def install(self, app: FastAPI, contract: Contract, guard: Guard | None = None) -> None:
-        """Route each handler at its operation's path; `guard` runs first on every call."""
+        """Route each handler at its operation's path; `guard` runs first on every call.
+        One route a path, so that a 405 lists every method the path has in `Allow`."""
+        by_path: dict[str, dict[str, Callable[[Request], Awaitable[Response]]]] = {}
         for binding in self._bindings:
             operation = contract.operations[binding.operation_id]
+            by_path.setdefault(operation.path, {})[operation.method] = _endpoint(operation, binding, guard)
+        for path, endpoints in by_path.items():
             app.add_api_route(
-                fastapi_path(operation.path),
-                _endpoint(operation, binding, guard),
-                methods=[operation.method],
-                name=operation.operation_id,
+                fastapi_path(path),
+                _by_method(endpoints),
+                methods=list(endpoints),
+                name=" ".join(endpoints[method].__name__ for method in endpoints),
                 include_in_schema=False,
             )
+
+
+def _by_method(endpoints: dict[str, Callable[[Request], Awaitable[Response]]]) -> Callable[..., Awaitable[Response]]:
+    if len(endpoints) == 1:
+        return next(iter(endpoints.values()))
+
+    async def dispatch(request: Request) -> Response:
+        # Starlette answers HEAD on every GET route; the GET handler serves it.
+        return await endpoints["GET" if request.method == "HEAD" else request.method](request)
+
+    return dispatch
 
 
 def _endpoint(operation: Operation, binding: _Binding, guard: Guard | None) -> Callable[[Request], Awaitable[Response]]:
