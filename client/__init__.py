@@ -1,0 +1,55 @@
+"""The reference client of the NemoVideo API: the whole skill workflow, with every
+recovery rule of the error table. Talks HTTP only (httpx); never imports the simulator.
+
+    from client import NemoClient
+"""
+
+from .api import NemoClient
+from .chat import ChatResult
+from .config import ClientConfig
+from .errors import (
+    ApiError,
+    AuthError,
+    ClientIdRejected,
+    EditNotConfirmed,
+    ExportBlocked,
+    FileTooLarge,
+    NemoError,
+    NoCredits,
+    NothingToExport,
+    ProtocolError,
+    RateLimited,
+    RenderFailed,
+    RenderTimeout,
+    SessionNotFound,
+    StreamTimeout,
+    TransportError,
+    UnsupportedFile,
+)
+from .export import ExportResult
+from .transport import Notice
+
+__all__ = [
+    "ApiError",
+    "AuthError",
+    "ChatResult",
+    "ClientConfig",
+    "ClientIdRejected",
+    "EditNotConfirmed",
+    "ExportBlocked",
+    "ExportResult",
+    "FileTooLarge",
+    "NemoClient",
+    "NemoError",
+    "NoCredits",
+    "NothingToExport",
+    "Notice",
+    "ProtocolError",
+    "RateLimited",
+    "RenderFailed",
+    "RenderTimeout",
+    "SessionNotFound",
+    "StreamTimeout",
+    "TransportError",
+    "UnsupportedFile",
+]

@@ -11,6 +11,7 @@ from fastapi import Request
 from ..domain.errors import ApiError, Code
 from ..http.operations import Call, OperationRoutes
 from ..world import World
+from .journal import FILTERS
 from .service import Control
 
 routes = OperationRoutes()
@@ -122,12 +123,20 @@ async def revoke_tokens(call: Call) -> dict[str, Any]:
 
 @routes.operation("readJournal")
 async def read_journal(call: Call) -> dict[str, Any]:
-    return _control(call).journal(**(call.query or {}))
+    return _control(call).journal(**_journal_filters(call))
 
 
 @routes.operation("countJournal")
 async def count_journal(call: Call) -> dict[str, Any]:
-    return {"count": _control(call).journal_count(**(call.query or {}))}
+    return {"count": _control(call).journal_count(**_journal_filters(call))}
+
+
+def _journal_filters(call: Call) -> dict[str, Any]:
+    """The filters, refusing a misspelt one: ignored, it would silently count everything."""
+    unknown = sorted(set(call.request.query_params) - set(call.query or {}) - {*FILTERS, "limit"})
+    if unknown:
+        raise ApiError(Code.BAD_REQUEST, f"unknown journal filter(s): {', '.join(unknown)}")
+    return call.query or {}
 
 
 @routes.operation("clearJournal")

@@ -73,15 +73,16 @@ class Control:
         return self.clock()
 
     def set_clock(self, at: float | str | None = None, rate: float | None = None) -> dict[str, Any]:
-        if at is not None:
-            instant = parse_instant(at)
-            if not MIN_EPOCH <= instant <= MAX_EPOCH:
-                raise bad_request("the clock's instant must lie between 1970 and 9999-01-01")
-            self.world.clock.set(instant)
+        instant = None if at is None else parse_instant(at)
+        if instant is not None and not MIN_EPOCH <= instant <= MAX_EPOCH:
+            raise bad_request("the clock's instant must lie between 1970 and 9999-01-01")
+        if rate is not None and rate < 0:
+            raise bad_request("rate must be >= 0")
+        # The rate first: set after the instant, it would let the old rate run on in between.
         if rate is not None:
-            if rate < 0:
-                raise bad_request("rate must be >= 0")
             self.world.clock.set_rate(rate)
+        if instant is not None:
+            self.world.clock.set(instant)
         return self.clock()
 
     # -- config -----------------------------------------------------------------------
