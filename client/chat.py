@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from .drafts import describe_changes
+from .drafts import describe_changes, sync_warnings
 from .errors import EditNotConfirmed, StreamTimeout
 from .events import ChatEvent, Heartbeat, Text, ToolCall, ToolResult, decode
 from .gui import strip_temporary_issue, translate_gui
@@ -126,25 +126,33 @@ class ChatSession:
 
     def _silent(self, result: ChatResult, before: dict[str, Any]) -> ChatResult:
         result.silent = True
-        result.changes = describe_changes(before, self.state(result.session_id))
-        result.text = "\n".join(result.changes) or "The edit finished without a word, and no change shows."
+        self._describe_from_state(result, before)
+        if not result.changes:
+            result.text = "The edit finished without a word, and no change shows."
         return result
+
+    def _describe_from_state(self, result: ChatResult, before: dict[str, Any]) -> None:
+        """What changed, in the client's own words, plus the warnings the agent would have given."""
+        after = self.state(result.session_id)
+        result.changes = describe_changes(before, after)
+        touched_sound = any(line.startswith(("Video", "Audio")) for line in result.changes)
+        warnings = sync_warnings(after.get("draft")) if touched_sound else []
+        result.text = "\n".join(result.changes + warnings)
 
     def _after_drop(self, result: ChatResult, before: dict[str, Any], waiting: _Waiting) -> ChatResult:
         """Never re-send: read the state until it shows the edit, or give up."""
         result.dropped = True
         self.transport.notify(Notice("stream_dropped", "The stream broke off; reading the state, not re-sending."))
         if result.tool_results:  # the edit landed before the drop: the state shows it now
-            result.changes = describe_changes(before, self.state(result.session_id))
-            result.text = "\n".join(result.changes) or "The edit was applied."
+            self._describe_from_state(result, before)
+            result.text = result.text or "The edit was applied."
             return result
         wait = FIRST_STATE_READ_SECONDS
         for _ in range(UNCHANGED_READS_BEFORE_GIVING_UP):
             waiting.sleep(wait)
             wait = LATER_STATE_READ_SECONDS
-            changes = describe_changes(before, self.state(result.session_id))
-            if changes:
-                result.changes, result.text = changes, "\n".join(changes)
+            self._describe_from_state(result, before)
+            if result.changes:
                 return result
         raise EditNotConfirmed(
             f"the stream broke off and the session did not change in {UNCHANGED_READS_BEFORE_GIVING_UP} reads; "
@@ -194,4 +202,3 @@ def _final_text(texts: list[Text]) -> str:
     if whole:
         return "\n\n".join(whole).strip()
     return "".join(text.text for text in texts).strip()
-

@@ -23,6 +23,7 @@ from typing import Any
 
 VIDEO, AUDIO, TEXT = 0, 1, 7
 TRACK_LINE_LABELS = ("Video", "Audio", "BGM", "Title", "Caption")
+SYNC_TOLERANCE_MS = 100
 
 
 def track_summary(draft: object) -> str:
@@ -158,6 +159,33 @@ def _span(segments: list[dict[str, Any]]) -> str:
     starts = [_finite(segment.get("st")) or 0.0 for segment in segments]
     ends = [start + (_finite(segment.get("d")) or 0.0) for start, segment in zip(starts, segments, strict=True)]
     return f"{min(starts) / 1000:g}-{max(ends) / 1000:g}s"
+
+
+def sync_warnings(draft: object) -> list[str]:
+    """A warning when the soundtrack and the picture end at different times: the service
+    says unequal lengths cause sync issues, and a silent merge does not say it itself."""
+    video_end = _end_of(t for t in _tracks(draft) if _is_type(_dict(t).get("tt"), VIDEO))
+    audio_end = _end_of(
+        t
+        for t in _tracks(draft)
+        if _is_type(_dict(t).get("tt"), AUDIO) and _dict(_dict(t).get("m")).get("role") != "bgm"
+    )
+    if video_end is None or audio_end is None or abs(video_end - audio_end) <= SYNC_TOLERANCE_MS:
+        return []
+    shorter = "audio" if audio_end < video_end else "video"
+    return [
+        f"Note: the audio ends at {audio_end / 1000:g}s and the video at {video_end / 1000:g}s; "
+        f"the {shorter} is shorter, and unequal lengths can cause sync issues."
+    ]
+
+
+def _end_of(tracks: Any) -> float | None:
+    ends = [
+        (_finite(_dict(s).get("st")) or 0.0) + (_finite(_dict(s).get("d")) or 0.0)
+        for track in tracks
+        for s in _list(_dict(track).get("sg"))
+    ]
+    return max(ends) if ends else None
 
 
 # -- canvas, generated media, uploads ----------------------------------------------------

@@ -77,8 +77,6 @@ def translate_gui(text: str) -> tuple[str, list[str]]:
     hints: list[str] = []
     start = 0
     for found in SENTENCE_BREAK.finditer(text):
-        if found.end() == start and found.start() == start:
-            continue  # an empty break right after another one
         pieces.append(_translate_sentence(text[start : found.start()], hints))
         pieces.append(found.group())
         start = found.end()

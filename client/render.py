@@ -13,8 +13,8 @@ all into one `RenderStatus`, and says clearly (ApiError, ProtocolError) when it 
 
 Error answers: an envelope whose ``code`` is not 0 raises ``ApiError(code, message)``.
 ``{"success": false, "error": "..."}`` raises ``ApiError`` with the body's ``code`` when
-it has an integer one, else `UNCODED_FAILURE` (500): the service said it failed without
-saying how, which is a server-side failure as far as the client can tell.
+it has a non-zero integer one, else `UNCODED_FAILURE` (500): the service said it failed
+without saying how, which is a server-side failure as far as the client can tell.
 """
 
 from __future__ import annotations
@@ -112,9 +112,9 @@ def _raise_if_error(layer: dict[str, Any]) -> None:
             message = _error_text(layer.get("message")) or _error_text(layer.get("error")) or "Render request failed"
             raise ApiError(number, message, data=layer.get("data"))
     if layer.get("success") is False:
-        number = code if isinstance(code, int) and not isinstance(code, bool) and abs(code) <= MAX_CODE else None
+        coded = isinstance(code, int) and not isinstance(code, bool) and 0 < abs(code) <= MAX_CODE
         message = _error_text(layer.get("error")) or _error_text(layer.get("message")) or "Render request failed"
-        raise ApiError(number if number is not None else UNCODED_FAILURE, message, data=layer.get("data"))
+        raise ApiError(code if coded else UNCODED_FAILURE, message, data=layer.get("data"))
 
 
 def _normalise_status(word: object, answer: object) -> str:

@@ -94,6 +94,7 @@ class _Exchange:
         self.body = bytearray()
         self.events: int | None = None
         self.fault_ids: list[str] = []
+        self.recorded = False
 
     @property
     def error_style(self) -> str:
@@ -159,12 +160,18 @@ class _Exchange:
                     for offset in range(0, len(body), size):
                         last = offset + size >= len(body)
                         more = message.get("more_body", False) if last else True
+                        if not more:
+                            self.record()
                         await send(
                             {"type": "http.response.body", "body": body[offset : offset + size], "more_body": more}
                         )
                         if not last:
                             await pacer.sleep(pause)
                     return
+                if not message.get("more_body", False):
+                    # Journaled before the last byte leaves: a client that has read its whole
+                    # answer finds the request in the journal when it asks next.
+                    self.record()
             await send(message)
 
         return observed
@@ -195,6 +202,9 @@ class _Exchange:
         _closing_on_purpose.set(True)
 
     def record(self) -> None:
+        if self.recorded:
+            return
+        self.recorded = True
         journal = self.world.journal
         journal.record(
             Entry(

@@ -142,6 +142,9 @@ def test_done_means_the_job_will_not_change_any_more(status: str, done: bool) ->
             {"success": False, "error": "Render not found"}, UNCODED_FAILURE, "Render not found", id="success-false"
         ),
         pytest.param({"success": False, "code": 404, "error": "gone"}, 404, "gone", id="success-false-with-code"),
+        pytest.param(
+            {"success": False, "code": 0, "error": "gone"}, UNCODED_FAILURE, "gone", id="success-false-code-0"
+        ),
         pytest.param({"success": False, "message": "nope"}, UNCODED_FAILURE, "nope", id="success-false-message"),
         pytest.param({"success": False}, UNCODED_FAILURE, "Render request failed", id="success-false-bare"),
         pytest.param({"code": 1001, "message": "Token expired"}, 1001, "Token expired", id="envelope-1001"),
