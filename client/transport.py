@@ -11,6 +11,7 @@ an exception message.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -37,6 +38,7 @@ from .errors import (
 )
 
 DEFAULT_RETRY_AFTER = 30.0
+LONGEST_RETRY_AFTER = 300.0  # asked to wait longer (a week for a second token), the client gives up at once
 TOKEN_MARGIN_SECONDS = 3600  # a kept token this close to expiry is renewed first
 
 
@@ -197,11 +199,16 @@ class Transport:
         """Do what the error table says, once each, or raise the error."""
         if isinstance(error, AuthError) and not renewed:
             self.token = None
-            self.issue_token()
+            try:
+                self.issue_token()
+            except ApiError as refused:
+                raise AuthError(
+                    error.code, f"{error.message}; a new token was refused too: {refused.message}", status=error.status
+                ) from None
             self.notify(Notice("token_renewed", "The token was refused (1001); got a new one for the same client."))
             return True, rate_limited
-        if error.status == 429 and not rate_limited:
-            wait = _retry_after(response)
+        wait = _retry_after(response)
+        if error.status == 429 and not rate_limited and wait <= LONGEST_RETRY_AFTER:
             self.notify(Notice("rate_limited", f"Rate limited; retrying once in {wait:g} s.", {"seconds": wait}))
             self.sleep(wait)
             return renewed, True
@@ -218,8 +225,15 @@ class Transport:
             raise ProtocolError(f"the answer is not a JSON object (HTTP {response.status_code})")
         body = body if isinstance(body, dict) else {}
         code = body.get("code") if isinstance(body.get("code"), int) and body.get("code") else response.status_code
-        message = str(body.get("message") or body.get("error") or response.reason_phrase or "error")[:500]
+        said = body.get("message") or body.get("error") or response.reason_phrase or "error"
+        message = self._without_token(str(said))
         return self._typed(code, message, response.status_code, body.get("data"))
+
+    def _without_token(self, message: str) -> str:
+        """The service's words, bounded, and never the token (a service may quote what it refuses)."""
+        if self.token:
+            message = message.replace(self.token, "[token]")
+        return message[:500]
 
     def _typed(self, code: int, message: str, status: int, data: Any) -> ApiError:
         if code == 2001 and self.user_id and str(self.user_id).startswith("anon_"):
@@ -265,10 +279,12 @@ def _media_type(response: httpx.Response) -> str:
 
 
 def _retry_after(response: httpx.Response) -> float:
+    """Retry-After in seconds; 30 when it is absent or not a usable number."""
     try:
-        return max(0.0, float(response.headers.get("retry-after", "")))
+        seconds = float(response.headers.get("retry-after", ""))
     except ValueError:
         return DEFAULT_RETRY_AFTER
+    return seconds if math.isfinite(seconds) and seconds >= 0 else DEFAULT_RETRY_AFTER
 
 
 def _epoch(iso: Any, default: float) -> float:
