@@ -1,6 +1,7 @@
 """nemosim: run the simulator.
 
 nemosim serve [--host H] [--port P] [--seed N] [--config FILE] [--log-level L] [--set key=value ...]
+nemosim verify --base-url URL [--token T] [--allow-spend] [--junit FILE]   (contracts/verify.py)
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ import argparse
 import socket
 import sys
 from collections.abc import Sequence
+
+from contracts.options import add_verify_options
 
 from . import __version__
 from .config import ConfigError, SimConfig, load_config, parse_override
@@ -31,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         help="override one setting, e.g. --set render.seconds_min=5 (repeatable)",
     )
+    verify = commands.add_parser("verify", help="check a base URL against openapi.yaml and the behaviour flows")
+    add_verify_options(verify)
     return parser
 
 
@@ -83,6 +88,10 @@ def serve(config: SimConfig) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "verify":
+        from contracts.verify import main as verify_main  # schemathesis: only this command needs it
+
+        return verify_main(args)
     try:
         config = config_from_args(args)
     except ConfigError as exc:
