@@ -6,7 +6,8 @@
     kinds(events) == ["tool_call", "tool_result", "text"]
 
 Python syntax, but only names, attribute and item access (dict keys read as attributes),
-literals, arithmetic, comparisons, boolean logic, `in`, and the functions in FUNCTIONS.
+literals, arithmetic, comparisons, boolean logic, `x if c else y`, `in`, and the functions
+in FUNCTIONS.
 Nothing else parses: a flow file can say what must hold, never run code.
 """
 
@@ -102,6 +103,8 @@ def _eval(node: ast.AST, context: dict[str, Any]) -> Any:
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not | ast.USub):
         value = _eval(node.operand, context)
         return (not value) if isinstance(node.op, ast.Not) else -value
+    if isinstance(node, ast.IfExp):
+        return _eval(node.body if _eval(node.test, context) else node.orelse, context)
     if isinstance(node, ast.BoolOp):
         values = (_eval(value, context) for value in node.values)
         return all(values) if isinstance(node.op, ast.And) else any(values)

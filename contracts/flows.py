@@ -46,6 +46,9 @@ MEDIA_DIR = Path(__file__).resolve().parent / "media"
 PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
 # Where each business code may travel: its own status, or HTTP 200 (openapi.yaml's error styles).
 ERROR_STATUSES = {1001: {401, 200}, 1002: {404, 200}, 2001: {403, 200}, 4001: {415, 200}, 4002: {413, 200}}
+# The settings a flow may change, put back after it (the start-up ones are not changeable).
+LIVE_SETTINGS = ("tokens", "uploads", "render", "agent", "http", "control")
+LIVE_CONTROL = ("journal_size", "prefer_header")
 ATTRIBUTION = {"X-Skill-Source": "nemosim-verify", "X-Skill-Version": "1.0.0", "X-Skill-Platform": "unknown"}
 
 
@@ -118,6 +121,7 @@ class FlowRunner:
             return Outcome(flow.name, "skip", reason)
         saved: dict[str, Any] = {"token": self.target.token, "client_id": self.target.client_id,
                                  "run_id": self.target.run_id, **self.target.variables}  # fmt: skip
+        settings = self._settings() if "control" in flow.needs else None
         try:
             if flow.fresh_user:
                 saved.update(self._fresh_user(flow.name))
@@ -126,9 +130,26 @@ class FlowRunner:
         except StepFailed as failure:
             return Outcome(flow.name, "fail", str(failure))
         finally:
-            if "control" in flow.needs:
-                self._control({"method": "POST", "path": "/_sim/reset", "json": {}}, {}, quiet=True)
+            if settings is not None:
+                self._restore(settings, saved.get("user_id") if flow.fresh_user else None)
         return Outcome(flow.name, "pass")
+
+    def _settings(self) -> dict[str, Any]:
+        """The simulator's live settings, to put back after a flow that changes them."""
+        answer = self.http.get(self.target.base_url + "/_sim/config", headers=self._control_headers())
+        config = answer.json()["data"]
+        return {section: config[section] for section in LIVE_SETTINGS if section in config}
+
+    def _restore(self, settings: dict[str, Any], user_id: str | None) -> None:
+        """Undo what a control flow did, and only that: the shared user and token stay."""
+        live = {**settings, "control": {k: v for k, v in settings.get("control", {}).items() if k in LIVE_CONTROL}}
+        self._control({"method": "PATCH", "path": "/_sim/config", "json": live}, {}, quiet=True)
+        self._control({"method": "DELETE", "path": "/_sim/faults"}, {}, quiet=True)
+        if user_id:
+            self._control({"method": "POST", "path": "/_sim/reset", "json": {"user_id": user_id}}, {}, quiet=True)
+
+    def _control_headers(self) -> dict[str, str]:
+        return {"X-Sim-Secret": self.target.control_secret} if self.target.control_secret else {}
 
     def _skip_reason(self, flow: Flow) -> str | None:
         if ("control" in flow.needs or flow.fresh_user) and not self.target.control:
@@ -159,7 +180,7 @@ class FlowRunner:
         repeat = step.get("repeat")
         tries = int(repeat.get("max", 30)) if repeat else 1
         for attempt in range(tries):
-            context = self._send(step["request"], saved, label)
+            context = {**self._send(step["request"], saved, label), "saved": saved}
             if repeat is None or self._holds(repeat["until"], context, label):
                 break
             if attempt == tries - 1:
@@ -222,7 +243,7 @@ class FlowRunner:
             if problem:
                 raise StepFailed(f"{label}: answer not as openapi.yaml documents it: {problem}")
         for relation in expect.get("that") or []:
-            if not self._holds(relation, {**context, "saved": saved}, label):
+            if not self._holds(relation, context, label):
                 raise StepFailed(f"{label}: `{relation}` does not hold; answer: {_excerpt(context['body'])}")
 
     def _holds(self, expression: str, context: dict[str, Any], label: str) -> bool:
@@ -243,9 +264,11 @@ class FlowRunner:
 
     def _control(self, call: dict[str, Any], saved: dict[str, Any], quiet: bool = False) -> None:
         call = _substitute(call, saved)
-        headers = {"X-Sim-Secret": self.target.control_secret} if self.target.control_secret else {}
         answer = self.http.request(
-            call.get("method", "POST"), self.target.base_url + call["path"], json=call.get("json"), headers=headers
+            call.get("method", "POST"),
+            self.target.base_url + call["path"],
+            json=call.get("json"),
+            headers=self._control_headers(),
         )
         if answer.status_code != 200 and not quiet:
             raise StepFailed(f"control call {call['path']} answered HTTP {answer.status_code}: {answer.text[:200]}")

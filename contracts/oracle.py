@@ -12,13 +12,13 @@ import httpx
 import schemathesis
 import yaml
 
-_PACKAGED = Path(__file__).resolve().parent / "openapi.yaml"
 _IN_REPO = Path(__file__).resolve().parents[1] / "openapi.yaml"
+# An installed wheel carries the file once, beside the simulator's code (read, never imported).
+_PACKAGED = Path(__file__).resolve().parents[1] / "simulator" / "contract" / "openapi.yaml"
 
 
 def contract_path() -> Path:
-    """The packaged copy in an installed wheel, else the repository's file."""
-    return _PACKAGED if _PACKAGED.exists() else _IN_REPO
+    return _IN_REPO if _IN_REPO.exists() else _PACKAGED
 
 
 class Oracle:

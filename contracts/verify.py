@@ -108,8 +108,10 @@ def _check_operation(operation, target: Target, headers: dict[str, str], max_exa
 
     try:
         generated()
-    except Exception as failure:  # the finding itself: schemathesis' FailureGroup, or a transport error
-        return Outcome(name, "fail", _first_lines(str(failure)), "schema")
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as failure:  # the finding: schemathesis' FailureGroup (an exception group), or transport
+        return Outcome(name, "fail", _first_lines(_describe(failure)), "schema")
     return Outcome(name, "pass", "", "schema")
 
 
@@ -184,7 +186,13 @@ def _redacted(outcome: Outcome, token: str | None) -> Outcome:
     return outcome
 
 
+def _describe(failure: BaseException) -> str:
+    """An exception group's own message says only how many failures; the first one says what."""
+    while isinstance(failure, BaseExceptionGroup) and failure.exceptions:
+        failure = failure.exceptions[0]
+    return f"{type(failure).__name__}: {failure}"
+
+
 def _first_lines(text: str, lines: int = 8) -> str:
     kept = [line.strip() for line in text.strip().splitlines() if line.strip()]
     return " | ".join(kept[:lines])
-
