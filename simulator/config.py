@@ -120,6 +120,11 @@ class AgentConfig(_Section):
     heartbeat_seconds: float = Field(
         15.0, ge=0.01, le=DAY, description="Real seconds between heartbeats while work runs."
     )
+    on_disconnect: Literal["cancel", "finish"] = Field(
+        "cancel",
+        description="When the client hangs up mid-stream: cancel the run (release the credits), or finish "
+        "its edits anyway (as a backend that never noticed would; they land and are charged).",
+    )
     max_stream_seconds: float = Field(900.0, gt=0, le=DAY, description="A stream closes after this many real seconds.")
     costs: AgentCosts = AgentCosts()
     register_url: str = Field("https://nemovideo.com/register", description="Where 2001 sends anonymous users.")

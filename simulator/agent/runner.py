@@ -7,11 +7,14 @@ silent. There is no "done" event: the stream ends by closing.
 Credits: the message's cost is frozen before the stream starts (2001 otherwise, as a
 plain JSON error), charged as soon as an edit lands in the session, and released if
 none did by the time the stream ends: the 15-minute cap, a failure, or a client that
-hung up. A client that hangs up stops the run: no task outlives its stream.
+hung up. By default a client that hangs up stops the run: no task outlives its stream.
+With agent.on_disconnect "finish" the work goes on without the client, as a backend that
+never noticed would, and ends on its own schedule (within the cap).
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
 import uuid
@@ -93,6 +96,9 @@ class AgentRun:
         self._lock = threading.Lock()
         self._next_heartbeat = 0.0
         self._deadline = 0.0
+        self._applied = 0  # edits landed so far
+        self._edit_due = 0.0  # when the edit under way lands (pacer time)
+        self._finisher: asyncio.Task[None] | None = None  # finishing the work after a hang-up
 
     async def stream(self) -> AsyncIterator[ServerSentEvent]:
         pacer, agent = self.world.pacer, self.world.config.agent
@@ -102,11 +108,13 @@ class AgentRun:
         try:
             for step in self.script.steps:
                 yield self._event(ToolCall(step.call_id, edits.tool_of(step.edit), edits.tool_args(step.edit)))
+                self._edit_due = pacer.now() + step.seconds
                 async for beat in self._pause(step.seconds):
                     yield beat
                 if self._out_of_time():
                     return  # the cap: the stream closes mid-operation, like the real one
                 facts = await self._apply(step)
+                self._applied += 1
                 outcomes.append(facts)
                 yield self._event(ToolResult(step.call_id, edits.tool_of(step.edit), facts))
             if self.script.silent:
@@ -117,18 +125,47 @@ class AgentRun:
                 return
             for text in self._texts(outcomes):
                 yield self._event(text)
+        except (GeneratorExit, asyncio.CancelledError):  # the client hung up, or the stream was cut
+            self._keep_working_if_configured()
+            raise
         finally:
             self.settle()
 
-    def settle(self) -> None:
-        """Idempotent end of the run: release an uncharged hold, leave the registry."""
+    def settle(self, *, finished: bool = False) -> None:
+        """Idempotent end of the run: release an uncharged hold, leave the registry. While
+        the run finishes its work after a hang-up, only the finisher may end it."""
         with self._lock:
-            if self.settled:
+            if self.settled or (self._finisher is not None and not finished):
                 return
             self.settled = True
             if self.hold_id is not None and not self.charged:
                 self._close_hold(self.world.ledger.release)
         self.world.agent_runs.discard(self.run_id)
+
+    def _keep_working_if_configured(self) -> None:
+        """agent.on_disconnect "finish": like a backend that never noticed the hang-up, the
+        edits still land (and are charged) on their schedule, within the stream's cap."""
+        config = self.world.config.agent
+        if config.on_disconnect != "finish" or self._applied >= len(self.script.steps) or self._out_of_time():
+            return
+        try:
+            self._finisher = asyncio.get_running_loop().create_task(self._finish())
+        except RuntimeError:  # no loop: the generator is being collected, not closed by the server
+            self._finisher = None
+
+    async def _finish(self) -> None:
+        pacer = self.world.pacer
+        try:
+            for index, step in enumerate(self.script.steps[self._applied :]):
+                # The edit under way keeps its time; the ones after it take theirs in full.
+                wait = self._edit_due - pacer.now() if index == 0 else step.seconds
+                await pacer.sleep(min(wait, self._deadline - pacer.now()))
+                if self._out_of_time():
+                    return
+                await self._apply(step)
+                self._applied += 1
+        finally:
+            self.settle(finished=True)
 
     async def _pause(self, seconds: float) -> AsyncIterator[ServerSentEvent]:
         """Wait in real time, sending a heartbeat whenever the line has been quiet too long."""

@@ -1,7 +1,8 @@
 """Hypothesis drives the reference client against a live simulator while the control plane
 injects faults: 429s, revoked and expired tokens (1001), a tenant reset (1002), drained
-credits (2001), an export-blocking plan (402), streams cut before or after the edit lands,
-silent edits, failing renders, both stream dialects and both error styles.
+credits (2001), an export-blocking plan (402), streams cut before or after the edit lands
+(with a backend that stops, or carries on), silent edits, failing renders, both stream
+dialects and both error styles.
 
 Invariants, after every step:
 - the client raises nothing outside its own hierarchy (NemoError);
@@ -56,6 +57,7 @@ FAULTS = (
     "block_export",
     "cut_before_edit",
     "cut_after_edit",
+    "backend_carries_on",
     "silent_edits",
     "failing_renders",
     "simple_dialect",
@@ -162,6 +164,8 @@ class ClientAgainstSimulator(RuleBasedStateMachine):
             control.add_fault("runSse", actions.cut_stream(1), times=1)
         elif fault == "cut_after_edit":
             control.add_fault("runSse", actions.cut_stream(2), times=1)
+        elif fault == "backend_carries_on":
+            control.configure({"agent": {"on_disconnect": "finish"}})
         elif fault == "silent_edits":
             control.configure({"agent": {"silent_rate": 1}})
         elif fault == "failing_renders":
@@ -176,7 +180,7 @@ class ClientAgainstSimulator(RuleBasedStateMachine):
         user = self._user()
         self.control.clear_faults()
         self.control.set_render_transition("on_time")
-        self.control.configure({"agent": {"silent_rate": 0.3}})
+        self.control.configure({"agent": {"silent_rate": 0.3, "on_disconnect": "cancel"}})
         if user:
             self.control.update_user(user["user_id"], credits=100, plan="free")
 

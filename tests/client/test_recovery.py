@@ -635,6 +635,21 @@ def test_a_dropped_stream_reports_a_change_that_lands_while_the_client_waits(har
     assert harness.count(operation="runSse") == 2
 
 
+def test_a_dropped_stream_whose_backend_carries_on_is_reported_from_the_state(harness: Harness) -> None:
+    # agent.on_disconnect "finish": the service keeps working after the cut, as the skills'
+    # recovery rule assumes; the client finds the edit in the state at its first read.
+    harness.configure_agent(on_disconnect="finish")
+    harness.control.add_fault("runSse", actions.cut_stream(1), times=1)
+
+    result = harness.nemo.chat(TITLE_MESSAGE)
+
+    assert result.dropped and result.changes == [TITLE_CHANGE]
+    assert harness.sleeps == [FIRST_READ_SECONDS]
+    assert harness.count(operation="runSse") == 1
+    assert wait_until(lambda: harness.user()["credits"]["frozen"] == 0)
+    assert harness.user()["credits"]["available"] == WELCOME_CREDITS["available"] - 5  # landed, charged once
+
+
 # -- heartbeats only, and "still working" ----------------------------------------------------------------------------
 
 

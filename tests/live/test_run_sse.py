@@ -256,6 +256,20 @@ def test_a_client_that_hangs_up_leaves_no_run_and_no_frozen_credits() -> None:
         assert sim.state()["draft"]["t"] == []
 
 
+def test_with_finish_on_disconnect_the_edit_lands_after_the_client_hung_up() -> None:
+    # A backend that never noticed the hang-up: the merge (0.5-1.5 s at speed 0.05) lands
+    # and is charged, and then the run ends by itself.
+    with running_simulator(speed=0.05, heartbeat_seconds=0.1, on_disconnect="finish", **QUIET) as sim:
+        with sim.client.stream("POST", "/run_sse", headers=sim.headers, json=sim.body(MERGE)) as response:
+            events = StreamReader(response).events()  # kept: dropping the iterator closes the connection
+            assert meaning(next(events).json)[0] == "tool_call"
+        assert sim.state()["draft"]["t"] == []  # not yet: the edit is still under way
+        sim.wait_for_no_runs(seconds=5)
+        assert sim.world.agent_runs.count() == 0
+        assert [track["tt"] for track in sim.state()["draft"]["t"]] == [0, 1]
+        assert sim.credits() == {"available": CREDITS - 5, "frozen": 0, "total": CREDITS - 5}
+
+
 def test_fifty_concurrent_streams_keep_the_ledger_whole() -> None:
     with running_simulator(speed=0.02, heartbeat_seconds=0.1, **QUIET) as sim:
         granted = sim.credits()["total"]
