@@ -56,25 +56,54 @@ def build_parser() -> argparse.ArgumentParser:
 def _export_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("-o", "--output", type=Path, required=True)
     command.add_argument("--resolution", choices=["480p", "720p", "1080p"])
+    command.add_argument("--poll-seconds", type=float, default=10.0, help="between render polls (default 10)")
+
+
+class Say:
+    """Notices and progress on stderr (nothing with --quiet); the answer goes to stdout."""
+
+    def __init__(self, err: TextIO, quiet: bool) -> None:
+        self.err = err
+        self.quiet = quiet
+        self.in_progress = False
+
+    def line(self, text: str) -> None:
+        if not self.quiet:
+            self.end_progress()
+            print(text, file=self.err, flush=True)
+
+    def progress(self, text: str) -> None:
+        """One line, redrawn in place until end_progress()."""
+        if not self.quiet:
+            print(f"\r{text}", end="", file=self.err, flush=True)
+            self.in_progress = True
+
+    def end_progress(self) -> None:
+        if self.in_progress:
+            print(file=self.err, flush=True)
+            self.in_progress = False
 
 
 def main(argv: Sequence[str] | None = None, *, client: NemoClient | None = None, out: TextIO = sys.stdout,
          err: TextIO = sys.stderr) -> int:  # fmt: skip
     args = build_parser().parse_args(argv)
-    say = (lambda text: None) if args.quiet else (lambda text: print(text, file=err, flush=True))
+    say = Say(err, args.quiet)
     nemo = client or NemoClient(
-        ClientConfig.from_env(api_url=args.api_url), on_notice=lambda notice: say(_notice_line(notice))
+        ClientConfig.from_env(api_url=args.api_url),
+        on_notice=lambda notice: say.line(_notice_line(notice)),
+        poll_seconds=getattr(args, "poll_seconds", 10.0),
     )
     try:
         return _run(args, nemo, out, say)
     except NemoError as error:
+        say.end_progress()
         print(f"nemo: {_explain(error)}", file=err)
         return 1
     except KeyboardInterrupt:
         return 130
 
 
-def _run(args: argparse.Namespace, nemo: NemoClient, out: TextIO, say) -> int:
+def _run(args: argparse.Namespace, nemo: NemoClient, out: TextIO, say: Say) -> int:
     command = args.command
     if command == "token":
         who = nemo.token()
@@ -111,12 +140,15 @@ def _print_chat(result, out: TextIO) -> None:
         print(f"  ({hint})", file=out)
 
 
-def _export(nemo: NemoClient, args: argparse.Namespace, out: TextIO, say) -> None:
+def _export(nemo: NemoClient, args: argparse.Namespace, out: TextIO, say: Say) -> None:
     def progress(status: RenderStatus) -> None:
         done = int((status.progress or 0) * BAR_WIDTH / 100)
-        say(f"\rexport [{'#' * done}{' ' * (BAR_WIDTH - done)}] {status.progress or 0:>3}% {status.status}")
+        say.progress(f"export [{'#' * done}{' ' * (BAR_WIDTH - done)}] {status.progress or 0:>3}% {status.status}")
 
-    result = nemo.export(args.output, resolution=args.resolution, on_progress=progress)
+    try:
+        result = nemo.export(args.output, resolution=args.resolution, on_progress=progress)
+    finally:
+        say.end_progress()
     print(f"{result.path} ({result.size} bytes)", file=out)
 
 
