@@ -8,6 +8,7 @@ environment (NEMOSIM_RENDER__SECONDS_MIN=5) and with "." in overrides
 
 from __future__ import annotations
 
+import copy
 import os
 import tomllib
 from collections.abc import Mapping
@@ -211,6 +212,13 @@ def _read_file(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(f"config file {path} must hold a mapping at top level")
     return data
+
+
+def merged(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of the tree `base` with the partial tree `changes` laid over it."""
+    result = copy.deepcopy(dict(base))
+    _merge(result, changes)
+    return result
 
 
 def _merge(into: dict[str, Any], new: Mapping[str, Any]) -> None:

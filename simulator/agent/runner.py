@@ -25,6 +25,7 @@ from typing import Any
 from anyio import to_thread
 from sse_starlette import ServerSentEvent
 
+from ..config import AgentConfig
 from ..domain import edits
 from ..domain.accounts import User
 from ..domain.errors import ApiError, Code
@@ -56,15 +57,16 @@ def start_run(
     world: World, user: User, session: Session, message: str, *, streaming: bool, public_url: Callable[[str], str]
 ) -> AgentRun:
     """Plan the answer and reserve its cost; raises 2001 before any byte is streamed."""
-    script = plan(message, session, world.config.agent, world.chance)
+    agent = world.agent_settings(session.session_id)
+    script = plan(message, session, agent, world.chance)
     hold_id = None
     if script.cost > 0:
         try:
             hold_id = world.ledger.freeze(user.user_id, script.cost, f"run_sse {script.operation}", world.clock.now())
         except ApiError as exc:
             available = world.ledger.balance(user.user_id).available
-            raise no_credits(user, script.cost, available, world.config.agent.register_url) from exc
-    run = AgentRun(world, session, script, hold_id, streaming=streaming, public_url=public_url)
+            raise no_credits(user, script.cost, available, agent.register_url) from exc
+    run = AgentRun(world, agent, session, script, hold_id, streaming=streaming, public_url=public_url)
     world.agent_runs.add(run.run_id, run)
     return run
 
@@ -73,6 +75,7 @@ class AgentRun:
     def __init__(
         self,
         world: World,
+        agent: AgentConfig,
         session: Session,
         script: Script,
         hold_id: int | None,
@@ -81,6 +84,7 @@ class AgentRun:
         public_url: Callable[[str], str],
     ) -> None:
         self.world = world
+        self.agent = agent  # the settings this run started with
         self.session = session
         self.script = script
         self.hold_id = hold_id
@@ -101,7 +105,7 @@ class AgentRun:
         self._finisher: asyncio.Task[None] | None = None  # finishing the work after a hang-up
 
     async def stream(self) -> AsyncIterator[ServerSentEvent]:
-        pacer, agent = self.world.pacer, self.world.config.agent
+        pacer, agent = self.world.pacer, self.agent
         self._deadline = pacer.now() + agent.max_stream_seconds
         self._next_heartbeat = pacer.now() + agent.heartbeat_seconds
         outcomes: list[dict[str, Any]] = []
@@ -145,7 +149,7 @@ class AgentRun:
     def _keep_working_if_configured(self) -> None:
         """agent.on_disconnect "finish": like a backend that never noticed the hang-up, the
         edits still land (and are charged) on their schedule, within the stream's cap."""
-        config = self.world.config.agent
+        config = self.agent
         if config.on_disconnect != "finish" or self._applied >= len(self.script.steps) or self._out_of_time():
             return
         try:
@@ -169,7 +173,7 @@ class AgentRun:
 
     async def _pause(self, seconds: float) -> AsyncIterator[ServerSentEvent]:
         """Wait in real time, sending a heartbeat whenever the line has been quiet too long."""
-        pacer, agent = self.world.pacer, self.world.config.agent
+        pacer, agent = self.world.pacer, self.agent
         until = min(pacer.now() + seconds, self._deadline)
         while (now := pacer.now()) < until:
             if now >= self._next_heartbeat:
@@ -213,16 +217,16 @@ class AgentRun:
         if script.temporary_issue:
             words += "\n\n" + TEMPORARY_ISSUE
         # ADK's streaming mode sends the text in partial pieces, then the whole of it.
-        if self.streaming and self.world.config.agent.dialect == "adk":
+        if self.streaming and self.agent.dialect == "adk":
             return [*(Text(piece, partial=True) for piece in dialects.pieces(words)), Text(words)]
         return [Text(words)]
 
     def _event(self, event: AgentEvent) -> ServerSentEvent:
         self.events_sent += 1
-        self._next_heartbeat = self.world.pacer.now() + self.world.config.agent.heartbeat_seconds
+        self._next_heartbeat = self.world.pacer.now() + self.agent.heartbeat_seconds
         data = dialects.event_json(
             event,
-            self.world.config.agent.dialect,
+            self.agent.dialect,
             event_id=str(uuid.uuid5(self._id_namespace, str(self.events_sent))),
             invocation_id=self.invocation_id,
             timestamp=round(self.world.clock.now(), 6),

@@ -117,6 +117,12 @@ class SimControl:
     def session(self, session_id: str) -> dict[str, Any]:
         return self._call("GET", f"/_sim/sessions/{session_id}")
 
+    def configure_session_agent(self, session_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+        return self._call("PATCH", f"/_sim/sessions/{session_id}/agent", json=changes)
+
+    def clear_session_agent(self, session_id: str) -> dict[str, Any]:
+        return self._call("DELETE", f"/_sim/sessions/{session_id}/agent")
+
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         answer = self._http.request(method, path, **kwargs)
         body = answer.json()

@@ -144,6 +144,16 @@ async def clear_journal(call: Call) -> dict[str, Any]:
     return _control(call).clear_journal()
 
 
+@routes.operation("configureSessionAgent")
+async def configure_session_agent(call: Call) -> dict[str, Any]:
+    return _control(call).configure_session_agent(call.path["session_id"], call.body)
+
+
+@routes.operation("clearSessionAgent")
+async def clear_session_agent(call: Call) -> dict[str, Any]:
+    return _control(call).clear_session_agent(call.path["session_id"])
+
+
 @routes.operation("snapshotSession")
 async def snapshot_session(call: Call) -> dict[str, Any]:
     return _control(call).session(call.path["session_id"])

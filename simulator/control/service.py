@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..clock import iso8601
-from ..config import SimConfig
+from ..config import AgentConfig, SimConfig, merged
 from ..domain.accounts import ALL_SCOPES, Plan, User
 from ..domain.errors import bad_request, not_found
 from ..domain.renders import Transition
@@ -95,15 +95,34 @@ class Control:
         fixed = [path for path in _paths(changes) if any(_within(path, name) for name in FIXED_SETTINGS)]
         if fixed:
             raise bad_request(f"not changeable while running: {', '.join(fixed)} (use /_sim/clock, /_sim/seed)")
-        merged = _merge(self.world.config.model_dump(), changes)
         try:
-            candidate = SimConfig.model_validate(merged)
+            candidate = SimConfig.model_validate(merged(self.world.config.model_dump(), changes))
         except ValidationError as exc:
             problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
             raise bad_request("invalid settings: " + "; ".join(problems), details={"errors": problems}) from None
         _assign(self.world.config, candidate)
         self.world.journal.resize(candidate.control.journal_size)
         return self.config()
+
+    def configure_session_agent(self, session_id: str, changes: dict[str, Any]) -> dict[str, Any]:
+        """Agent settings for one session only (its dialect, silent rate, pacing ...), laid
+        over the live ones; the answer is what that session's streams now use."""
+        world = self.world
+        if world.sessions.find(session_id) is None:
+            raise not_found(f"Session {session_id!r}")
+        overrides = merged(world.session_agent.get(session_id, {}), changes)
+        try:
+            effective = AgentConfig.model_validate(merged(world.config.agent.model_dump(), overrides))
+        except ValidationError as exc:
+            problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+            raise bad_request("invalid agent settings: " + "; ".join(problems), details={"errors": problems}) from None
+        world.session_agent[session_id] = overrides
+        return effective.model_dump(mode="json")
+
+    def clear_session_agent(self, session_id: str) -> dict[str, Any]:
+        if self.world.session_agent.pop(session_id, None) is None:
+            raise not_found(f"Agent settings of session {session_id!r}")
+        return {"cleared": session_id}
 
     # -- faults -----------------------------------------------------------------------
 
@@ -218,6 +237,7 @@ class Control:
             "state": found.state(),
             "jobs": [_job(world, job) for job in world.renders.of_session(session_id)],
             "active_streams": len(world.agent_runs.of_session(session_id)),
+            "agent": world.session_agent.get(session_id, {}),
         }
 
     # -- helpers ----------------------------------------------------------------------
@@ -298,13 +318,6 @@ def _paths(tree: dict[str, Any], prefix: str = "") -> list[str]:
 
 def _within(path: str, name: str) -> bool:
     return path == name or path.startswith(name + ".")
-
-
-def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in changes.items():
-        merged[key] = _merge(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
-    return merged
 
 
 def _assign(live: BaseModel, new: BaseModel) -> None:

@@ -28,6 +28,7 @@ from tests.control.helpers import (
     credits_of,
     draft_of,
     error_of,
+    events_in,
     issue_token,
     merge_request,
     open_tenant,
@@ -374,6 +375,29 @@ def test_journal_filters_counts_and_clears(nemosim: LiveSimulator, api: httpx.Cl
 
 
 # -- snapshots ------------------------------------------------------------------------
+
+
+def test_one_session_can_have_its_own_agent_settings(nemosim_app) -> None:
+    http, control = nemosim_app.client, nemosim_app.control
+    plain = open_tenant(http, "client-1")
+    tuned = open_tenant(http, "client-2")
+    effective = control.configure_session_agent(tuned.session_id, {"dialect": "simple", "silent_rate": 1})
+    assert (effective["dialect"], effective["silent_rate"]) == ("simple", 1)
+
+    tuned_answer = http.post(RUN_SSE_PATH, headers=stream_headers(tuned), json=merge_request(tuned))
+    tuned_events = events_in(tuned_answer.content)
+    assert [event["type"] for event in tuned_events] == ["tool_call", "tool_result"]  # simple, and silent
+    assert control.session(tuned.session_id)["agent"] == {"dialect": "simple", "silent_rate": 1}
+    assert "invocationId" in events_in(http.post(RUN_SSE_PATH, headers=stream_headers(plain),
+                                                 json=merge_request(plain)).content)[0]  # fmt: skip
+
+    control.clear_session_agent(tuned.session_id)
+    assert "invocationId" in events_in(
+        http.post(RUN_SSE_PATH, headers=stream_headers(tuned), json=merge_request(tuned)).content
+    )[0]
+    with pytest.raises(ApiError) as bad:
+        control.configure_session_agent(tuned.session_id, {"dialect": "klingon"})
+    assert bad.value.code == 400
 
 
 def test_session_snapshot_shows_the_draft_and_the_jobs(nemosim: LiveSimulator, api: httpx.Client) -> None:
