@@ -154,3 +154,18 @@ def test_a_taken_render_id_is_retried_under_a_new_id_and_the_mp4_arrives(make_ha
     content = out.read_bytes()
     assert content[4:8] == b"ftyp"
     assert result.size == len(content)
+
+
+def test_an_unreachable_output_url_falls_back_to_the_download_endpoint(harness: Harness) -> None:
+    harness.nemo.chat(TITLE_MESSAGE)
+    harness.control.set_render_transition("immediate")
+    harness.control.add_fault("getRenderedFile", actions.drop(), times=1)  # the CDN breaks off
+    out = harness.files_dir / "out.mp4"
+
+    result = harness.nemo.export(out)
+
+    assert harness.count(operation="getRenderedFile") == 1
+    assert harness.count(operation="downloadRender", status=200, attributed=True) == 1
+    assert len(harness.notices_of("download_fallback")) == 1
+    assert out.read_bytes()[4:8] == b"ftyp" and result.size == out.stat().st_size
+    assert not list(harness.files_dir.glob("*.part"))  # the broken download left nothing behind
