@@ -5,7 +5,7 @@ recovery rule of the error table. Talks HTTP only (httpx); never imports the sim
 """
 
 from .api import NemoClient
-from .chat import ChatResult
+from .chat import ChatResult, ChatStream
 from .config import ClientConfig
 from .errors import (
     ApiError,
@@ -33,6 +33,7 @@ __all__ = [
     "ApiError",
     "AuthError",
     "ChatResult",
+    "ChatStream",
     "ClientConfig",
     "ClientIdRejected",
     "EditNotConfirmed",

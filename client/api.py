@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import httpx
 
-from .chat import ChatResult, ChatSession
+from .chat import ChatResult, ChatSession, ChatStream
 from .config import ClientConfig
 from .drafts import track_summary
 from .errors import SessionNotFound
@@ -120,6 +120,19 @@ class NemoClient:
     def chat(self, message: str, on_event: Callable[[ChatEvent], None] | None = None) -> ChatResult:
         """Send one message and read its answer; see client/chat.py for the recoveries."""
         return self._on_session(lambda sid: self.chats.send(sid, message, on_event))
+
+    def chat_stream(self, message: str) -> ChatStream:
+        """The same as chat(), as events to iterate while they arrive; then `.result`.
+
+            stream = nemo.chat_stream("add lo-fi BGM at 35%")
+            for event in stream:      # Text, ToolCall, ToolResult, Heartbeat
+                print(event)
+            print(stream.result.text)
+        """
+        if self.session_id is None:
+            self.new_session()
+        assert self.session_id is not None
+        return self.chats.stream(self.session_id, message)
 
     def export(
         self,

@@ -16,7 +16,7 @@ All waiting goes through the injected clock and sleeper, so tests never wait.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +69,18 @@ class ChatSession:
         self.still_working_every = still_working_every
 
     def send(self, session_id: str, message: str, on_event: Callable[[ChatEvent], None] | None = None) -> ChatResult:
+        stream = self.stream(session_id, message)
+        for event in stream:
+            if on_event is not None:
+                on_event(event)
+        assert stream.result is not None
+        return stream.result
+
+    def stream(self, session_id: str, message: str) -> ChatStream:
+        """The message's events as they arrive; `result` once they are all read."""
+        return ChatStream(self._run(session_id, message))
+
+    def _run(self, session_id: str, message: str) -> Generator[ChatEvent, None, ChatResult]:
         before = self.state(session_id)
         body = {
             "app_name": "nemo_agent",
@@ -81,7 +93,7 @@ class ChatSession:
         texts: list[Text] = []
         try:
             with self.transport.stream("/run_sse", body, STREAM_READ_TIMEOUT_SECONDS) as response:
-                self._read(response, result, texts, waiting, on_event)
+                yield from self._read(response, result, texts, waiting)
         except _Dropped:
             return self._after_drop(result, before, waiting)
         words = _final_text(texts)
@@ -100,16 +112,14 @@ class ChatSession:
         result: ChatResult,
         texts: list[Text],
         waiting: _Waiting,
-        on_event: Callable[[ChatEvent], None] | None,
-    ) -> None:
+    ) -> Iterator[ChatEvent]:
         parser = SseParser()
         last_progress = self.clock()
         try:
             for chunk in response.iter_bytes():
                 for sse in parser.feed(chunk):
                     for event in decode(sse):
-                        if on_event is not None:
-                            on_event(event)
+                        yield event
                         if isinstance(event, Heartbeat):
                             result.heartbeats += 1
                         else:
@@ -158,6 +168,18 @@ class ChatSession:
             f"the stream broke off and the session did not change in {UNCHANGED_READS_BEFORE_GIVING_UP} reads; "
             "the message was not sent again"
         )
+
+
+class ChatStream:
+    """Iterate it for the events as they arrive (typed, from either dialect); then `result`
+    holds what the message did, with every recovery applied."""
+
+    def __init__(self, run: Generator[ChatEvent, None, ChatResult]) -> None:
+        self._run = run
+        self.result: ChatResult | None = None
+
+    def __iter__(self) -> Iterator[ChatEvent]:
+        self.result = yield from self._run
 
 
 class _Dropped(Exception):

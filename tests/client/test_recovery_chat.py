@@ -184,6 +184,8 @@ def test_ten_minutes_of_heartbeats_only_is_a_stream_timeout_and_the_run_stops(
 
     assert time.monotonic() - started < 3
     assert wait_until(lambda: harness.sim.world.agent_runs.count() == 0), "the simulator's run kept going"
+    # The server journals a request once it has seen it end: after the hang-up, a moment later.
+    assert wait_until(lambda: harness.count(operation="runSse") == 1)
     (stream,) = harness.control.journal(operation="runSse")["entries"]
     assert stream["streamed_events"] >= 2  # the tool call, then heartbeats
     assert harness.user()["credits"] == WELCOME_CREDITS  # the frozen cost was released, nothing charged
