@@ -26,12 +26,14 @@ from .errors import (
     TransportError,
     UnsupportedFile,
 )
+from .events import ChatEvent, Heartbeat, Text, ToolCall, ToolResult
 from .export import ExportResult
 from .transport import Notice
 
 __all__ = [
     "ApiError",
     "AuthError",
+    "ChatEvent",
     "ChatResult",
     "ChatStream",
     "ClientConfig",
@@ -40,6 +42,7 @@ __all__ = [
     "ExportBlocked",
     "ExportResult",
     "FileTooLarge",
+    "Heartbeat",
     "NemoClient",
     "NemoError",
     "NoCredits",
@@ -51,6 +54,9 @@ __all__ = [
     "RenderTimeout",
     "SessionNotFound",
     "StreamTimeout",
+    "Text",
+    "ToolCall",
+    "ToolResult",
     "TransportError",
     "UnsupportedFile",
 ]
