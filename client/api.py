@@ -124,10 +124,10 @@ class NemoClient:
     def chat_stream(self, message: str) -> ChatStream:
         """The same as chat(), as events to iterate while they arrive; then `.result`.
 
-            stream = nemo.chat_stream("add lo-fi BGM at 35%")
-            for event in stream:      # Text, ToolCall, ToolResult, Heartbeat
-                print(event)
-            print(stream.result.text)
+        stream = nemo.chat_stream("add lo-fi BGM at 35%")
+        for event in stream:      # Text, ToolCall, ToolResult, Heartbeat
+            print(event)
+        print(stream.result.text)
         """
         if self.session_id is None:
             self.new_session()
