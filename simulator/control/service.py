@@ -20,7 +20,6 @@ from ..domain.accounts import ALL_SCOPES, Plan, User
 from ..domain.errors import bad_request, not_found
 from ..domain.renders import Transition
 from ..world import World
-from .faults import Target
 
 # Settings that only make sense at start-up, or that the clock and seed controls own.
 FIXED_SETTINGS = ("seed", "host", "port", "log_level", "data_dir", "clock", "control.enabled", "control.secret")
@@ -146,10 +145,6 @@ class Control:
         removed = len(self.world.faults.list())
         self.world.faults.clear()
         return {"removed": removed}
-
-    def would_fault(self, target: Target) -> bool:
-        """For tests of the rules themselves: does a request like `target` meet a fault?"""
-        return not self.world.faults.plan_for(target).empty
 
     # -- render transitions -----------------------------------------------------------
 

@@ -189,10 +189,6 @@ class Renders:
             job.transition = transition
             return job
 
-    def find(self, job_id: str) -> RenderJob | None:
-        with self._lock:
-            return self._jobs.get(job_id)
-
     def of_session(self, session_id: str) -> list[RenderJob]:
         with self._lock:
             return [j for j in self._jobs.values() if j.session_id == session_id]
