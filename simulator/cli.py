@@ -89,8 +89,12 @@ def serve(config: SimConfig) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "verify":
-        from contracts.verify import main as verify_main  # schemathesis: only this command needs it
-
+        try:
+            from contracts.verify import main as verify_main  # schemathesis: only this command needs it
+        except ImportError as exc:
+            print(f"nemosim verify needs {exc.name}: pip install -e '.[verify]' (make test installs it too)",
+                  file=sys.stderr)  # fmt: skip
+            return 2
         return verify_main(args)
     try:
         config = config_from_args(args)
