@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,9 @@ def test_accepted_connections_have_tcp_nodelay() -> None:
         return nodelay
 
     assert asyncio.run(accept_one()) != 0
+
+
+def test_verify_without_its_tools_says_what_to_install(monkeypatch, capsys) -> None:
+    monkeypatch.setitem(sys.modules, "contracts.verify", None)  # as if schemathesis were not installed
+    assert main(["verify", "--base-url", "http://127.0.0.1:9"]) == 2
+    assert "pip install -e '.[verify]'" in capsys.readouterr().err
