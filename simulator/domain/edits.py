@@ -24,6 +24,7 @@ STILL_IMAGE_MS = 3_000
 EMPTY_TIMELINE_MUSIC_MS = 10_000
 MISMATCH_TOLERANCE_MS = 100
 MAX_TRACKS, MAX_SEGMENTS = 32, 64  # openapi.yaml: Draft.t maxItems, Track.sg maxItems
+MAX_TIMELINE_MS = 86_400_000  # openapi.yaml: Draft.d and Segment.st / d maximum
 SHORT_SIDES = {"480p": 480, "720p": 720, "1080p": 1080, "1440p": 1440, "2160p": 2160, "4k": 2160}
 
 
@@ -349,6 +350,8 @@ def _check_size(draft: Draft) -> None:
         raise EditRejected(f"A timeline holds at most {MAX_TRACKS} tracks; remove one first.")
     if any(len(track["sg"]) > MAX_SEGMENTS for track in draft["t"]):
         raise EditRejected(f"A track holds at most {MAX_SEGMENTS} clips; trim or remove some first.")
+    if draft["d"] > MAX_TIMELINE_MS:
+        raise EditRejected(f"A timeline lasts at most {MAX_TIMELINE_MS // 3_600_000} hours.")
 
 
 def _normalise(draft: Draft) -> None:

@@ -13,7 +13,7 @@ from simulator.agent.replies import GUI_PHRASES, HELP, answer
 from simulator.agent.script import plan
 from simulator.chance import Chance
 from simulator.config import AgentConfig
-from simulator.domain.edits import AddMusic, GenerateClip, Merge, PostProduce
+from simulator.domain.edits import AddMusic, GenerateClip, Merge, PostProduce, apply
 from simulator.domain.sessions import Session
 
 VIDEO = {"filename": "city.mp4", "file_type": "video", "cdn_url": "http://sim/cdn/uploads/v.mp4", "duration": 5.0}
@@ -134,3 +134,23 @@ def test_streamed_pieces_join_back_into_the_text(text: str, size: int) -> None:
     pieces = dialects.pieces(text, size)
     assert "".join(pieces) == text
     assert all(pieces)
+
+
+WORDS = st.sampled_from(
+    ["merge", "add", "title", "'Hi'", "BGM", "at", "35%", "trim", "to", "10s", "from", "2s", "first", "last",
+     "remove", "track", "2", "99999999", "9:16", "1080p", "generate", "a", "video", "of", "then", ",", "and",
+     "。", "添加", "标题", "「你好」", "前3秒", "删除", "背景音乐", "剪到", "秒", "生成", "视频", "export", "\n"]
+)  # fmt: skip
+
+
+@given(st.lists(WORDS, max_size=30).map(" ".join) | st.text(max_size=300))
+def test_any_message_plans_without_error(message: str) -> None:
+    """Whatever a user types, the agent plans an answer (edits that apply, or words), and
+    the edits keep the draft within the contract's limits."""
+    session = session_with_media()
+    script = plan(message, session, AgentConfig(), Chance(0))
+    assert script.cost >= 0
+    for step in script.steps:
+        apply(session, step.edit)
+    assert session.draft["d"] <= 86_400_000
+    assert all(s["st"] + s["d"] <= 86_400_000 for track in session.draft["t"] for s in track["sg"])
