@@ -649,3 +649,10 @@ def test_segment_ids_stay_unique_within_a_track():
     )
     ids = [segment["id"] for segment in only_track(session, *TITLE)["sg"]]
     assert len(ids) == len(set(ids)), ids
+
+
+def test_a_text_past_a_day_is_rejected_so_the_draft_stays_within_the_contract() -> None:
+    session = new_session()
+    with pytest.raises(EditRejected, match="24 hours"):
+        apply(session, AddText(text="forever", start_ms=0, end_ms=100_000_000_000))
+    assert session.draft["t"] == []
