@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from contracts.oracle import Oracle
+from simulator.control.observer import FAULT_HEADER
 from simulator.media import ClipSpec, render_mp4
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,6 +29,8 @@ def check_against_contract(response: httpx.Response) -> None:
 
     An event stream is left unread here, so that a test sees its events as they arrive;
     the test checks the events it read with check_stream_against_contract."""
+    if FAULT_HEADER in response.headers:
+        return  # made or shaped by a fault rule the test injected: off the contract on purpose
     media_type = response.headers.get("content-type", "").split(";")[0].strip()
     if media_type == "text/event-stream" and not hasattr(response, "_content"):
         return  # a live stream, not yet read (a response built from bytes is checked here)

@@ -24,6 +24,9 @@ from .faults import ERROR_CODES, Plan, Target
 from .journal import Entry
 
 CONTROL_PREFIX = "/_sim"
+# Marks an answer a fault rule (or a Prefer header) made or shaped, naming the rules: such
+# an answer may be off the contract on purpose (a 429 where none is documented), and says so.
+FAULT_HEADER = "X-Nemosim-Fault"
 ATTRIBUTION = (b"x-skill-source", b"x-skill-version", b"x-skill-platform")
 MAX_CAPTURED_BODY = 64 * 1024
 PREFER_CODE = re.compile(r"(?:^|[,;\s])code=(\d{3,4})(?:$|[,;\s])")
@@ -147,6 +150,9 @@ class _Exchange:
         async def observed(message: Message) -> None:
             if message["type"] == "http.response.start":
                 self._start(message)
+                if plan.rule_ids:
+                    fault = (FAULT_HEADER.lower().encode(), ",".join(plan.rule_ids).encode())
+                    message = {**message, "headers": [*message.get("headers", []), fault]}
             elif message["type"] == "http.response.body":
                 body = message.get("body", b"")
                 if cut_after is not None and self.events is not None and self.events >= cut_after:

@@ -48,6 +48,7 @@ def test_error_fault_answers_429_with_retry_after(nemosim: LiveSimulator, api: h
 
     assert error_of(limited) == (429, 429)
     assert limited.headers["Retry-After"] == "30"
+    assert limited.headers["X-Nemosim-Fault"] == credits_rule["id"]  # the answer says which rule made it
     assert (told_to_wait.status_code, told_to_wait.headers["Retry-After"]) == (429, "5")
     assert told_to_wait.json()["message"] == "slow down"
     assert nemosim.control.session(tenant.session_id)["jobs"] == []  # the export never reached the simulator
