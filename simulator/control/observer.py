@@ -202,7 +202,11 @@ class _Exchange:
             {
                 "type": "http.response.start",
                 "status": 200,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", b"64")],
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", b"64"),
+                    (FAULT_HEADER.lower().encode(), ",".join(self.fault_ids).encode()),
+                ],
             }
         )
         _closing_on_purpose.set(True)
