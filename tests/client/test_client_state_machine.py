@@ -23,6 +23,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
@@ -32,7 +33,7 @@ from client import ClientConfig, NemoClient, NemoError
 from simulator.config import SimConfig
 from simulator.control import actions
 from simulator.testing import LiveSimulator
-from tests.support import sample_mp4, sample_wav
+from tests.support import check_against_contract, sample_mp4, sample_wav
 
 PROFILES = {
     "default": {"max_examples": 12, "stateful_step_count": 12},
@@ -88,8 +89,13 @@ class ClientAgainstSimulator(RuleBasedStateMachine):
         self.control.reset(seed=5)
         self.home = Path(tempfile.mkdtemp(prefix="nemo-client-"))
         self.sleeps: list[float] = []
+        # Every answer the client meets, under any fault, is checked against openapi.yaml too.
+        checked = httpx.Client(
+            timeout=httpx.Timeout(30.0, read=120.0), event_hooks={"response": [check_against_contract]}
+        )
         self.client = NemoClient(
             ClientConfig(api_url=self.sim.base_url, config_dir=self.home / "cfg"),
+            http=checked,
             sleep=self._sleep,
             clock=lambda: 0.0,  # no heartbeats at speed 0: the stream clock never matters here
             poll_seconds=10,
