@@ -8,6 +8,7 @@ from .api import NemoClient
 from .chat import ChatResult, ChatStream
 from .config import ClientConfig
 from .errors import (
+    AgentFailed,
     ApiError,
     AuthError,
     ClientIdRejected,
@@ -26,11 +27,12 @@ from .errors import (
     TransportError,
     UnsupportedFile,
 )
-from .events import ChatEvent, Heartbeat, Text, ToolCall, ToolResult
+from .events import ChatEvent, Heartbeat, StreamError, Text, ToolCall, ToolResult
 from .export import ExportResult
 from .transport import Notice
 
 __all__ = [
+    "AgentFailed",
     "ApiError",
     "AuthError",
     "ChatEvent",
@@ -53,6 +55,7 @@ __all__ = [
     "RenderFailed",
     "RenderTimeout",
     "SessionNotFound",
+    "StreamError",
     "StreamTimeout",
     "Text",
     "ToolCall",

@@ -23,8 +23,8 @@ from typing import Any
 import httpx
 
 from .drafts import describe_changes, sync_warnings
-from .errors import EditNotConfirmed, StreamTimeout
-from .events import ChatEvent, Heartbeat, Text, ToolCall, ToolResult, decode
+from .errors import AgentFailed, EditNotConfirmed, StreamTimeout
+from .events import ChatEvent, Heartbeat, StreamError, Text, ToolCall, ToolResult, decode
 from .gui import strip_temporary_issue, translate_gui
 from .sse import SseParser
 from .transport import Notice, Transport
@@ -51,6 +51,7 @@ class ChatResult:
     raw_text: str = ""  # the agent's words as sent
     silent: bool = False  # the stream closed after a tool result, with no text
     dropped: bool = False  # the stream broke; the result comes from reading the state
+    failure: str | None = None  # the error event that ended the stream, if one did
     heartbeats: int = 0
 
 
@@ -96,6 +97,9 @@ class ChatSession:
                 yield from self._read(response, result, texts, waiting)
         except _Dropped:
             return self._after_drop(result, before, waiting)
+        if result.failure is not None:
+            self._describe_from_state(result, before)
+            raise AgentFailed(f"the service says the run failed: {result.failure}", result.changes)
         words = _final_text(texts)
         if not words:
             return self._silent(result, before)
@@ -216,6 +220,8 @@ def _collect(event: ChatEvent, result: ChatResult, texts: list[Text]) -> None:
         result.tool_calls.append(event)
     elif isinstance(event, ToolResult):
         result.tool_results.append(event)
+    elif isinstance(event, StreamError):
+        result.failure = event.message
 
 
 def _final_text(texts: list[Text]) -> str:

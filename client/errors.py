@@ -90,6 +90,15 @@ class NothingToExport(NemoError):
     """The draft has no track with a segment yet: upload media and edit it first."""
 
 
+class AgentFailed(NemoError):
+    """The service said the run failed (an error event ended the stream). Edits that landed
+    before it stay, in `changes`; the message was not sent again."""
+
+    def __init__(self, message: str, changes: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.changes = changes or []
+
+
 class StreamTimeout(NemoError):
     """The chat stream sent only heartbeats for too long (10 minutes by default)."""
 

@@ -52,7 +52,14 @@ class Heartbeat:
     form: str  # "event", "empty" (a blank data line) or "comment"
 
 
-ChatEvent = Text | ToolCall | ToolResult | Heartbeat
+@dataclass(frozen=True)
+class StreamError:
+    """The run failed: ADK's API server writes `{"error": "..."}` and closes the stream."""
+
+    message: str
+
+
+ChatEvent = Text | ToolCall | ToolResult | Heartbeat | StreamError
 
 
 def decode(sse: SseEvent) -> list[ChatEvent]:
@@ -71,6 +78,8 @@ def decode(sse: SseEvent) -> list[ChatEvent]:
         raise ProtocolError(f"stream event data is not a JSON object: {_excerpt(sse.data)}")
     if "type" in value:
         return _decode_simple(value)
+    if isinstance(value.get("error"), str) and "content" not in value:
+        return [StreamError(value["error"])]
     return _decode_adk(value)
 
 

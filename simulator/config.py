@@ -115,6 +115,13 @@ class AgentConfig(_Section):
     temporary_issue_rate: float = Field(
         0.1, ge=0, le=1, description="Share ending in 'I encountered a temporary issue'."
     )
+    failure_rate: float = Field(
+        0.0,
+        ge=0,
+        le=1,
+        description="Share of edit messages whose tool fails mid-run: the stream ends with an ADK API server's "
+        '`data: {"error": "..."}` event; edits that landed before it stay (and are charged).',
+    )
     heartbeat_form: Literal["event", "empty", "comment"] = Field(
         "event", description='event: data {"type": "heartbeat"}; empty: a bare "data:" line; comment: ": keep-alive".'
     )

@@ -81,6 +81,12 @@ def sse(data: dict[str, Any]) -> ServerSentEvent:
     return ServerSentEvent(json.dumps(data, ensure_ascii=False, separators=(",", ":")), sep="\n")
 
 
+def failure(message: str) -> ServerSentEvent:
+    """How ADK's API server ends a stream whose run raised: one `{"error": ...}` event, in
+    either dialect, since it is written outside the event model."""
+    return sse({"error": message})
+
+
 def heartbeat(form: str) -> ServerSentEvent:
     if form == "comment":
         return ServerSentEvent(comment=KEEP_ALIVE_COMMENT, sep="\n")

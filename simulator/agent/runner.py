@@ -110,13 +110,16 @@ class AgentRun:
         self._next_heartbeat = pacer.now() + agent.heartbeat_seconds
         outcomes: list[dict[str, Any]] = []
         try:
-            for step in self.script.steps:
+            for number, step in enumerate(self.script.steps):
                 yield self._event(ToolCall(step.call_id, edits.tool_of(step.edit), edits.tool_args(step.edit)))
                 self._edit_due = pacer.now() + step.seconds
                 async for beat in self._pause(step.seconds):
                     yield beat
                 if self._out_of_time():
                     return  # the cap: the stream closes mid-operation, like the real one
+                if number == self.script.fails_at:
+                    yield dialects.failure(f"{edits.tool_of(step.edit)} failed: the editing service did not answer")
+                    return
                 facts = await self._apply(step)
                 self._applied += 1
                 outcomes.append(facts)

@@ -38,6 +38,7 @@ class Script:
     silent: bool  # no text at all: the stream closes after the last tool result
     gui_phrase: str | None  # a sentence that assumes a GUI, appended to the text
     temporary_issue: bool  # "I encountered a temporary issue." after a normal answer
+    fails_at: int | None = None  # the step whose tool fails: the stream ends with an error event
 
     @property
     def operation(self) -> str:
@@ -59,6 +60,8 @@ def plan(message: str, session: Session, config: AgentConfig, chance: Chance) ->
     gui = chance.happens(config.gui_phrase_rate)
     phrases = GUI_PHRASES[understanding.language]
     pick = chance.index(len(phrases))
+    temporary_issue = chance.happens(config.temporary_issue_rate)
+    fails = chance.happens(config.failure_rate) and bool(steps)
     return Script(
         understanding=understanding,
         steps=steps,
@@ -67,7 +70,8 @@ def plan(message: str, session: Session, config: AgentConfig, chance: Chance) ->
         text_seconds=0.0 if steps else text_seconds,
         silent=silent,
         gui_phrase=phrases[pick] if gui else None,
-        temporary_issue=chance.happens(config.temporary_issue_rate),
+        temporary_issue=temporary_issue,
+        fails_at=chance.index(len(steps)) if fails else None,
     )
 
 

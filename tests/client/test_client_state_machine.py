@@ -1,8 +1,8 @@
 """Hypothesis drives the reference client against a live simulator while the control plane
 injects faults: 429s, revoked and expired tokens (1001), a tenant reset (1002), drained
 credits (2001), an export-blocking plan (402), streams cut before or after the edit lands
-(with a backend that stops, or carries on), silent edits, failing renders, both stream
-dialects and both error styles.
+(with a backend that stops, or carries on), failing tools, silent edits, failing renders,
+both stream dialects and both error styles.
 
 Invariants, after every step:
 - the client raises nothing outside its own hierarchy (NemoError);
@@ -60,6 +60,7 @@ FAULTS = (
     "cut_after_edit",
     "backend_carries_on",
     "silent_edits",
+    "failing_tools",
     "failing_renders",
     "simple_dialect",
     "http_200_errors",
@@ -172,6 +173,8 @@ class ClientAgainstSimulator(RuleBasedStateMachine):
             control.add_fault("runSse", actions.cut_stream(2), times=1)
         elif fault == "backend_carries_on":
             control.configure({"agent": {"on_disconnect": "finish"}})
+        elif fault == "failing_tools":
+            control.configure({"agent": {"failure_rate": 1}})
         elif fault == "silent_edits":
             control.configure({"agent": {"silent_rate": 1}})
         elif fault == "failing_renders":
@@ -186,7 +189,7 @@ class ClientAgainstSimulator(RuleBasedStateMachine):
         user = self._user()
         self.control.clear_faults()
         self.control.set_render_transition("on_time")
-        self.control.configure({"agent": {"silent_rate": 0.3, "on_disconnect": "cancel"}})
+        self.control.configure({"agent": {"silent_rate": 0.3, "on_disconnect": "cancel", "failure_rate": 0}})
         if user:
             self.control.update_user(user["user_id"], credits=100, plan="free")
 

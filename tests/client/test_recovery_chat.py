@@ -10,6 +10,7 @@ from collections.abc import Callable
 import httpx
 
 from client import (
+    AgentFailed,
     EditNotConfirmed,
     StreamTimeout,
 )
@@ -165,6 +166,18 @@ def test_a_dropped_stream_whose_backend_carries_on_is_reported_from_the_state(ha
     assert harness.count(operation="runSse") == 1
     assert wait_until(lambda: harness.user()["credits"]["frozen"] == 0)
     assert harness.user()["credits"]["available"] == WELCOME_CREDITS["available"] - 5  # landed, charged once
+
+
+def test_an_error_event_is_agent_failed_and_the_message_is_not_sent_again(harness: Harness) -> None:
+    harness.configure_agent(failure_rate=1)
+
+    with raises_without_token(AgentFailed, harness) as caught:
+        harness.nemo.chat(TITLE_MESSAGE)
+
+    assert "did not answer" in str(caught.value) and caught.value.changes == []
+    assert harness.count(operation="runSse") == 1
+    assert harness.sleeps == []
+    assert harness.user()["credits"] == WELCOME_CREDITS
 
 
 # -- heartbeats only, and "still working" ----------------------------------------------------------------------------

@@ -270,6 +270,16 @@ def test_with_finish_on_disconnect_the_edit_lands_after_the_client_hung_up() -> 
         assert sim.credits() == {"available": CREDITS - 5, "frozen": 0, "total": CREDITS - 5}
 
 
+def test_a_failing_tool_ends_the_stream_with_an_error_event_and_charges_nothing() -> None:
+    with running_simulator(speed=0, failure_rate=1, **QUIET) as sim:
+        received = sim.run(MERGE)  # the events are checked against the contract's StreamError too
+        assert meaning(received[0].json)[0] == "tool_call"
+        assert received[-1].json == {"error": "edit_multitrack failed: the editing service did not answer"}
+        assert len(received) == 2
+        assert sim.state()["draft"]["t"] == []
+        assert sim.credits() == {"available": CREDITS, "frozen": 0, "total": CREDITS}
+
+
 def test_fifty_concurrent_streams_keep_the_ledger_whole() -> None:
     with running_simulator(speed=0.02, heartbeat_seconds=0.1, **QUIET) as sim:
         granted = sim.credits()["total"]
