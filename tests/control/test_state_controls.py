@@ -392,9 +392,10 @@ def test_one_session_can_have_its_own_agent_settings(nemosim_app) -> None:
                                                  json=merge_request(plain)).content)[0]  # fmt: skip
 
     control.clear_session_agent(tuned.session_id)
-    assert "invocationId" in events_in(
-        http.post(RUN_SSE_PATH, headers=stream_headers(tuned), json=merge_request(tuned)).content
-    )[0]
+    assert (
+        "invocationId"
+        in events_in(http.post(RUN_SSE_PATH, headers=stream_headers(tuned), json=merge_request(tuned)).content)[0]
+    )
     with pytest.raises(ApiError) as bad:
         control.configure_session_agent(tuned.session_id, {"dialect": "klingon"})
     assert bad.value.code == 400
