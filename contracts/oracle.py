@@ -45,7 +45,7 @@ class Oracle:
         try:
             operation.validate_response(replay)
         except Exception as failure:  # schemathesis' FailureGroup and friends: the message is the finding
-            return _first_lines(str(failure))
+            return first_lines(str(failure))
         return None
 
 
@@ -64,6 +64,7 @@ def _complete(response: httpx.Response, body: bytes | None) -> httpx.Response:
     return replay
 
 
-def _first_lines(text: str, lines: int = 6) -> str:
-    kept = [line.rstrip() for line in text.strip().splitlines() if line.strip()][:lines]
-    return " | ".join(kept)
+def first_lines(text: str, lines: int = 6) -> str:
+    """The first non-blank lines of a finding, on one line: what a table row can hold."""
+    kept = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return " | ".join(kept[:lines])

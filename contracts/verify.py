@@ -29,7 +29,7 @@ import httpx
 from hypothesis import HealthCheck, Phase, given, settings
 
 from .flows import ATTRIBUTION, FLOWS_DIR, FlowRunner, Outcome, Target, load_flows
-from .oracle import Oracle
+from .oracle import Oracle, first_lines
 
 TOKEN_PATTERN = re.compile(r"nmv_usr_[0-9A-Za-z]+")
 COSTLY_OPERATIONS = ("runSse",)  # each valid call spends credits
@@ -111,7 +111,7 @@ def _check_operation(operation, target: Target, headers: dict[str, str], max_exa
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as failure:  # the finding: schemathesis' FailureGroup (an exception group), or transport
-        return Outcome(name, "fail", _first_lines(_describe(failure)), "schema")
+        return Outcome(name, "fail", first_lines(_describe(failure), lines=8), "schema")
     return Outcome(name, "pass", "", "schema")
 
 
@@ -191,8 +191,3 @@ def _describe(failure: BaseException) -> str:
     while isinstance(failure, BaseExceptionGroup) and failure.exceptions:
         failure = failure.exceptions[0]
     return f"{type(failure).__name__}: {failure}"
-
-
-def _first_lines(text: str, lines: int = 8) -> str:
-    kept = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return " | ".join(kept[:lines])

@@ -147,18 +147,20 @@ class _Exchange:
         dribble = plan.dribble
         pacer = self.world.pacer
 
+        def cut_due() -> bool:
+            return cut_after is not None and self.events is not None and self.events >= cut_after
+
         async def observed(message: Message) -> None:
             if message["type"] == "http.response.start":
                 self._start(message)
                 if plan.rule_ids:
-                    fault = (FAULT_HEADER.lower().encode(), ",".join(plan.rule_ids).encode())
-                    message = {**message, "headers": [*message.get("headers", []), fault]}
+                    message = {**message, "headers": [*message.get("headers", []), _fault_header(plan.rule_ids)]}
             elif message["type"] == "http.response.body":
                 body = message.get("body", b"")
-                if cut_after is not None and self.events is not None and self.events >= cut_after:
+                if cut_due():
                     raise StreamCut
                 self._capture(body)
-                if cut_after is not None and self.events is not None and self.events >= cut_after:
+                if cut_due():
                     await send(message)
                     raise StreamCut  # right after the Nth event, not when the next one comes
                 if dribble is not None and body:
@@ -205,7 +207,7 @@ class _Exchange:
                 "headers": [
                     (b"content-type", b"application/json"),
                     (b"content-length", b"64"),
-                    (FAULT_HEADER.lower().encode(), ",".join(self.fault_ids).encode()),
+                    _fault_header(self.fault_ids),
                 ],
             }
         )
@@ -242,6 +244,10 @@ class _Exchange:
             return None
         code = answer.get("code") if isinstance(answer, dict) else None
         return code if isinstance(code, int) else None
+
+
+def _fault_header(rule_ids: list[str]) -> tuple[bytes, bytes]:
+    return FAULT_HEADER.lower().encode(), ",".join(rule_ids).encode()
 
 
 def _bearer(raw: bytes) -> str | None:

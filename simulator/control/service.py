@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from ..clock import iso8601
 from ..config import AgentConfig, SimConfig, merged
 from ..domain.accounts import ALL_SCOPES, Plan, User
-from ..domain.errors import bad_request, not_found
+from ..domain.errors import ApiError, bad_request, not_found
 from ..domain.renders import Transition
 from ..world import World
 
@@ -97,8 +97,7 @@ class Control:
         try:
             candidate = SimConfig.model_validate(merged(self.world.config.model_dump(), changes))
         except ValidationError as exc:
-            problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-            raise bad_request("invalid settings: " + "; ".join(problems), details={"errors": problems}) from None
+            raise _invalid("settings", exc) from None
         _assign(self.world.config, candidate)
         self.world.journal.resize(candidate.control.journal_size)
         return self.config()
@@ -113,8 +112,7 @@ class Control:
         try:
             effective = AgentConfig.model_validate(merged(world.config.agent.model_dump(), overrides))
         except ValidationError as exc:
-            problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-            raise bad_request("invalid agent settings: " + "; ".join(problems), details={"errors": problems}) from None
+            raise _invalid("agent settings", exc) from None
         world.session_agent[session_id] = overrides
         return effective.model_dump(mode="json")
 
@@ -264,6 +262,11 @@ class Control:
             return self.world.journal.find(limit, **filters)
         except ValueError as exc:
             raise bad_request(str(exc)) from None
+
+
+def _invalid(what: str, exc: ValidationError) -> ApiError:
+    problems = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
+    return bad_request(f"invalid {what}: " + "; ".join(problems), details={"errors": problems})
 
 
 def parse_duration(value: float | str) -> float:

@@ -10,11 +10,13 @@ change, which become the tool result on the stream. Times are milliseconds.
 from __future__ import annotations
 
 import copy
+import math
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any, Literal
 
 from .drafts import Draft, TrackType, duration_ms, track_summary
+from .exports import even_pixels
 from .sessions import Session
 
 EDIT_TOOL = "edit_multitrack"
@@ -233,7 +235,7 @@ def _set_canvas(session: Session, draft: Draft, edit: SetCanvas) -> dict[str, An
     width, height = session.canvas_config["width"], session.canvas_config["height"]
     across, down = edit.aspect or _ratio(width, height)
     short = SHORT_SIDES[edit.resolution] if edit.resolution else min(width, height)
-    long = _even(short * max(across, down) / min(across, down))
+    long = even_pixels(short * max(across, down) / min(across, down))
     width, height = (long, short) if across >= down else (short, long)
     ratio = f"{across}:{down}"
     session.canvas_config = {"width": width, "height": height, "aspect_ratio": ratio}
@@ -399,11 +401,5 @@ def _target_words(target: str | int) -> str:
 
 
 def _ratio(width: int, height: int) -> tuple[int, int]:
-    a, b = width, height
-    while b:
-        a, b = b, a % b
-    return width // a, height // a
-
-
-def _even(value: float) -> int:
-    return max(16, round(value / 2) * 2)
+    divisor = math.gcd(width, height)
+    return width // divisor, height // divisor

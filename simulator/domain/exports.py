@@ -23,7 +23,7 @@ def output_size(output: dict[str, Any], canvas: dict[str, Any]) -> tuple[int, in
     long = short * max(width, height) / min(width, height)
     if long > MAX_LONG_SIDE:
         short, long = short * MAX_LONG_SIDE / long, MAX_LONG_SIDE
-    short_px, long_px = min(_even(short), MAX_SHORT_SIDE), min(_even(long), MAX_LONG_SIDE)
+    short_px, long_px = min(even_pixels(short), MAX_SHORT_SIDE), min(even_pixels(long), MAX_LONG_SIDE)
     return (long_px, short_px) if width >= height else (short_px, long_px)
 
 
@@ -39,5 +39,6 @@ def clip_spec(draft: Draft, output: dict[str, Any], canvas: dict[str, Any], max_
     )
 
 
-def _even(value: float) -> int:
+def even_pixels(value: float) -> int:
+    """A frame side H.264 can encode: even, and at least 16."""
     return max(16, round(value / 2) * 2)

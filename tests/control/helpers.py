@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from contracts.expressions import event_kind as kind_of  # text, tool_call, ... in either dialect
 from tests.support import sample_mp4, sample_wav
 
 TOKEN_PATH = "/api/auth/anonymous-token"
@@ -106,16 +107,6 @@ def events_in(body: bytes | str) -> list[dict[str, Any]]:
         if data and any(data):
             events.append(json.loads("\n".join(data)))
     return events
-
-
-def kind_of(event: dict[str, Any]) -> str:
-    """text, partial_text, tool_call, tool_result or heartbeat, in either dialect."""
-    if "type" in event:  # the simple dialect, and the heartbeat event of both
-        return event["type"]
-    part = event["content"]["parts"][0]
-    if "text" in part:
-        return "partial_text" if event.get("partial") else "text"
-    return "tool_call" if "functionCall" in part else "tool_result"
 
 
 def credits_of(http: httpx.Client, tenant: Tenant) -> dict[str, int]:
